@@ -1,0 +1,35 @@
+"""Clients (patients). Archived, never hard-deleted, while records must be kept."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, IdMixin, utcnow
+
+
+class Client(IdMixin, Base):
+    __tablename__ = "client"
+    __table_args__ = (
+        CheckConstraint("length(trim(full_name)) > 0", name="name_not_empty"),
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="reachable"),
+    )
+
+    full_name: Mapped[str] = mapped_column(String(200), index=True)
+    date_of_birth: Mapped[date | None]
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    emergency_contact_name: Mapped[str | None] = mapped_column(String(200))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    intake: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    partner_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("partner_organisation.id"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
