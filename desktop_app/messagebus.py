@@ -43,9 +43,14 @@ _HANDLERS: dict[type[Command], HandlerSpec] = {}
 
 
 def handles(
-    command_type: type[C], *, roles: frozenset[Role] | set[Role] = frozenset(), system_only: bool = False
+    command_type: type[C],
+    *,
+    roles: frozenset[Role] | set[Role] = frozenset(),
+    system_only: bool = False,
 ) -> Callable[[Callable[[UnitOfWork, C, Actor], Any]], Callable[[UnitOfWork, C, Actor], Any]]:
-    def register(fn: Callable[[UnitOfWork, C, Actor], Any]) -> Callable[[UnitOfWork, C, Actor], Any]:
+    def register(
+        fn: Callable[[UnitOfWork, C, Actor], Any],
+    ) -> Callable[[UnitOfWork, C, Actor], Any]:
         if command_type in _HANDLERS:
             raise RuntimeError(f"{command_type.__name__} already has a handler")
         _HANDLERS[command_type] = HandlerSpec(fn, frozenset(roles), system_only)

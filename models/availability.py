@@ -135,4 +135,3 @@ class SlotHold(IdMixin, Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
     held_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_account.id"))
     purpose: Mapped[str] = mapped_column(String(30), default="booking")
-
