@@ -112,4 +112,4 @@ def describe_url(url: URL) -> str:
         return f"SQLite: {url.database or 'in memory'}"
     host = url.host or "local socket"
     port = f":{url.port}" if url.port else ""
-    return f"PostgreSQL: {url.database} on {host}{port}"
+    return f"PostgreSQL: {url.database or '(no database name)'} on {host}{port}"

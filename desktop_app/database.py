@@ -125,7 +125,13 @@ def open_database(url: URL, *, create_dirs: bool = True) -> Database:
             path = path.expanduser().absolute()
             parent = path.parent
             if create_dirs:
-                parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise ConfigError(
+                        f"cannot create the folder for the database file {path}: "
+                        f"{exc.strerror or exc}"
+                    ) from exc
             if is_network_path(parent):
                 raise ConfigError(
                     f"{path} is on a network share. SQLite is only safe on this computer's own "
@@ -158,3 +164,22 @@ def check_reachable(db: Database) -> None:
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(f"cannot reach the database ({db.label}): {reason}") from exc
+
+
+def upsert(session: Session, table: Any, values: dict[str, Any], key: list[str]) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE, on either database.
+
+    A read-then-write (Session.merge) races under concurrent writers on
+    PostgreSQL; letting the database resolve the conflict does not.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).values(**values)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).values(**values)
+    updates = {k: stmt.excluded[k] for k in values if k not in key}
+    session.execute(stmt.on_conflict_do_update(index_elements=key, set_=updates))

@@ -1,0 +1,274 @@
+"""The `clinicdesk` command.
+
+    clinicdesk [--database URL] [--demo]      start the GUI
+    clinicdesk migrate                        upgrade the schema
+    clinicdesk create-manager --email E --name N [--password-stdin]
+    clinicdesk demo [--size small|large] [--seed N] [--force]
+    clinicdesk doctor                         check the database's integrity
+    clinicdesk backup PATH                    a consistent copy of the database
+    clinicdesk screenshots DIR                render every main view to PNG
+
+Every failure a user can cause prints one line saying what is wrong and exits
+non-zero; a traceback is only ever written to the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from desktop_app import __version__
+from desktop_app.actor import Actor
+from desktop_app.app_context import AppContext, open_app
+from desktop_app.config import choose_database, data_dir
+from desktop_app.errors import ClinicdeskError
+
+log = logging.getLogger("clinicdesk")
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class UsageError(ClinicdeskError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line and do not exit on their own."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _add_database_option(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=default,
+        help="sqlite:///PATH, a path to a SQLite file, or postgresql://USER@HOST/DB "
+        "(default: $CLINICDESK_DATABASE_URL, the settings file, or the embedded SQLite file)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="clinicdesk", description="Clinicdesk: clinic management at the desk.")
+    parser.add_argument("--version", action="version", version=f"clinicdesk {__version__}")
+    _add_database_option(parser, None)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="fill an empty database with the small demo clinic before starting",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        # Accept --database after the command too; SUPPRESS keeps the global value.
+        _add_database_option(p, argparse.SUPPRESS)
+        return p
+
+    command("migrate", "upgrade the database schema to this version")
+
+    p = command("create-manager", "create the clinic's first manager account")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    p = command("demo", "fill an empty database with a demo clinic")
+    p.add_argument("--size", choices=["small", "large"], default="small")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--force", action="store_true", help="erase a non-empty database first")
+
+    command("doctor", "check the database's integrity (exit 1 when something is wrong)")
+
+    p = command("backup", "write a consistent copy of the database")
+    p.add_argument("path", type=Path)
+
+    p = command("screenshots", "render every main view, offscreen, to PNG files")
+    p.add_argument("directory", type=Path)
+    return parser
+
+
+def _open(args: argparse.Namespace, *, migrate: bool = True) -> AppContext:
+    return open_app(choose_database(args.database), migrate=migrate)
+
+
+def _read_new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UsageError("no password on standard input")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for a password: use --password-stdin")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise UsageError("the two passwords differ")
+    return first
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    ctx = _open(args)
+    try:
+        if args.demo:
+            from desktop_app.demo import database_is_empty, seed_demo
+
+            if database_is_empty(ctx):
+                summary = seed_demo(ctx, size="small", seed=1)
+                print(summary.describe())
+        from ui.app import run_gui
+
+        return run_gui(ctx)
+    finally:
+        ctx.close()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from desktop_app import schema
+
+    ctx = _open(args, migrate=False)
+    try:
+        before = schema.current_revision(ctx.db)
+        applied = schema.upgrade(ctx.db)
+        after = schema.current_revision(ctx.db)
+        if applied:
+            print(f"Upgraded {ctx.db.label} from {before or 'an empty database'} to {after}.")
+        else:
+            print(f"{ctx.db.label} is up to date ({after}).")
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def cmd_create_manager(args: argparse.Namespace) -> int:
+    from desktop_app.commands import CreateFirstManager
+
+    password = _read_new_password(args.password_stdin)
+    ctx = _open(args)
+    try:
+        ctx.bus.handle(
+            CreateFirstManager(email=args.email, name=args.name, password=password),
+            Actor.system("command line"),
+        )
+        print(f"Created the manager account {args.email.strip().lower()}.")
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.demo import seed_demo
+
+    ctx = _open(args)
+    try:
+        summary = seed_demo(ctx, size=args.size, seed=args.seed, force=args.force)
+        print(summary.describe())
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from desktop_app.doctor import run_checks
+
+    ctx = _open(args, migrate=False)
+    try:
+        findings = run_checks(ctx.db)
+    finally:
+        ctx.close()
+    for f in findings:
+        mark = "ok  " if f.ok else "FAIL"
+        print(f"{mark} {f.check}" + ("" if f.ok else f": {f.detail}"))
+    failed = [f for f in findings if not f.ok]
+    print(f"{len(findings) - len(failed)} checks passed, {len(failed)} failed.")
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop_app.backup import backup
+
+    ctx = _open(args, migrate=False)
+    try:
+        written = backup(ctx.db, args.path)
+        print(f"Backed up {ctx.db.label} to {written}.")
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def cmd_screenshots(args: argparse.Namespace) -> int:
+    ctx = _open(args)
+    try:
+        from ui.screenshots import render_all
+
+        paths = render_all(ctx, args.directory)
+        for p in paths:
+            print(p)
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_gui,
+    "migrate": cmd_migrate,
+    "create-manager": cmd_create_manager,
+    "demo": cmd_demo,
+    "doctor": cmd_doctor,
+    "backup": cmd_backup,
+    "screenshots": cmd_screenshots,
+}
+
+
+def log_file() -> Path:
+    return data_dir() / "clinicdesk.log"
+
+
+def _log_traceback() -> Path | None:
+    try:
+        path = log_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return None
+
+
+def _fail(message: str) -> int:
+    print(f"clinicdesk: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except ClinicdeskError as exc:
+        return _fail(str(exc))
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None)
+        reason = str(orig or exc).strip().splitlines()[0]
+        path = _log_traceback()
+        return _fail(f"database error: {reason}" + (f" (details in {path})" if path else ""))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as exc:
+        path = _log_traceback()
+        where = f" (details in {path})" if path else ""
+        return _fail(f"unexpected {type(exc).__name__}: {exc}{where}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

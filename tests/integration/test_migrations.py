@@ -1,0 +1,70 @@
+"""One migration history serves both databases and matches the models exactly."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import URL
+
+from desktop_app import schema
+from desktop_app.app_context import open_app
+from desktop_app.config import DatabaseChoice
+from desktop_app.database import open_database
+from desktop_app.errors import SchemaTooNew
+from models import Base
+
+
+def test_upgrade_gives_exactly_the_models_schema_and_downgrade_works(db_url: URL) -> None:
+    db = open_database(db_url)
+    try:
+        assert schema.current_revision(db) is None
+        assert schema.upgrade(db) is True
+        assert schema.current_revision(db) == schema.head_revision()
+        with db.engine.connect() as conn:
+            mc = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
+            assert compare_metadata(mc, Base.metadata) == []
+        schema.downgrade(db, "base")
+        tables = set(inspect(db.engine).get_table_names())
+        assert tables <= {"alembic_version"}
+        # And back up again: the history is repeatable.
+        schema.upgrade(db)
+        assert set(Base.metadata.tables) <= set(inspect(db.engine).get_table_names())
+    finally:
+        db.dispose()
+
+
+def test_app_upgrades_an_empty_database_on_start(db_url: URL) -> None:
+    ctx = open_app(DatabaseChoice(db_url, "test"))
+    try:
+        assert schema.is_up_to_date(ctx.db)
+    finally:
+        ctx.close()
+
+
+def test_app_refuses_a_schema_newer_than_it_knows(db_url: URL) -> None:
+    ctx = open_app(DatabaseChoice(db_url, "test"))
+    with ctx.db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    ctx.close()
+    with pytest.raises(SchemaTooNew, match="newer than this Clinicdesk knows"):
+        open_app(DatabaseChoice(db_url, "test"))
+
+
+def test_audit_log_and_ledger_refuse_updates_and_deletes(db_url: URL) -> None:
+    from desktop_app.actor import Actor
+    from desktop_app.commands import UpdateClinicSettings
+
+    ctx = open_app(DatabaseChoice(db_url, "test"))
+    try:
+        ctx.bus.handle(UpdateClinicSettings(values={"clinic_name": "Test"}), Actor.system())
+        for statement in ("UPDATE audit_entry SET command = 'x'", "DELETE FROM audit_entry"):
+            with pytest.raises(Exception, match="append-only"), ctx.db.engine.begin() as conn:
+                conn.execute(text(statement))
+        with ctx.db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM audit_entry")).scalar() == 1
+    finally:
+        ctx.close()
