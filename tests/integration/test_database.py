@@ -29,13 +29,15 @@ def _staff(app: AppContext) -> StaffAccount:
 
 def test_naive_datetime_is_refused_and_nothing_is_written(app: AppContext) -> None:
     account = _staff(app)
-    with pytest.raises(StatementError, match="naive datetime refused"):
-        with app.db.write_sessions.begin() as s:
-            s.add(
-                Notification(
-                    recipient_id=account.id, kind="k", text="t", created_at=datetime(2026, 1, 1)
-                )
+    with (
+        pytest.raises(StatementError, match="naive datetime refused"),
+        app.db.write_sessions.begin() as s,
+    ):
+        s.add(
+            Notification(
+                recipient_id=account.id, kind="k", text="t", created_at=datetime(2026, 1, 1)
             )
+        )
     with app.db.read_sessions() as s:
         assert s.scalars(select(Notification)).all() == []
 
@@ -62,9 +64,11 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(sqlite_app: App
 def test_sqlite_enforces_foreign_keys(sqlite_app: AppContext) -> None:
     import uuid
 
-    with pytest.raises(Exception, match="FOREIGN KEY"):
-        with sqlite_app.db.write_sessions.begin() as s:
-            s.add(Notification(recipient_id=uuid.uuid4(), kind="k", text="t"))
+    with (
+        pytest.raises(Exception, match="FOREIGN KEY"),
+        sqlite_app.db.write_sessions.begin() as s,
+    ):
+        s.add(Notification(recipient_id=uuid.uuid4(), kind="k", text="t"))
 
 
 def test_concurrent_writers_all_commit_and_keep_the_audit_chain(app: AppContext) -> None:
@@ -128,7 +132,7 @@ def test_sqlite_file_on_a_network_share_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(database, "_mount_fstype", lambda path: "nfs4")
-    with pytest.raises(ConfigError, match="network share.*PostgreSQL"):
+    with pytest.raises(ConfigError, match=r"network share.*PostgreSQL"):
         database.open_database(make_url(f"sqlite:///{tmp_path / 'c.sqlite3'}"))
 
 
