@@ -1,0 +1,41 @@
+"""render_all draws every screen to a PNG file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app_context import AppContext
+from tests.ui.sample_clinic import SampleClinic
+from ui.navigation import PAGES
+from ui.screenshots import render_all
+
+
+def test_render_all_writes_every_screen(
+    qtbot: QtBot, sqlite_app: AppContext, clinic: SampleClinic, tmp_path: Path
+) -> None:
+    paths = render_all(sqlite_app, tmp_path / "shots")
+
+    names = [p.name for p in paths]
+    assert names[:3] == ["01-login.png", "02-first-run.png", "03-first-run-validation.png"]
+    assert names[3:5] == ["10-today.png", "11-calendar.png"]
+    # Every page appears once: the manager's, then the practitioner's own.
+    rendered = sorted(name.split("-", 1)[1].removesuffix(".png") for name in names[3:])
+    assert rendered == sorted(page.key.replace("_", "-") for page in PAGES)
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
+        image = QImage(str(path))
+        assert not image.isNull() and image.width() > 300 and image.height() > 200, path
+    window_shot = QImage(str(tmp_path / "shots" / "10-today.png"))
+    assert (window_shot.width(), window_shot.height()) == (1280, 800)
+
+
+def test_render_all_works_on_an_empty_clinic(
+    qtbot: QtBot, sqlite_app: AppContext, tmp_path: Path
+) -> None:
+    # No manager yet: the screens still render (with a stand-in manager).
+    paths = render_all(sqlite_app, tmp_path)
+    assert len(paths) == 3 + 9
+    assert all(p.stat().st_size > 0 for p in paths)

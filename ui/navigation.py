@@ -1,0 +1,67 @@
+"""Which pages exist, in which order, and who sees them (DESIGN §1, §7).
+
+Hiding a page is a convenience, not security: the core checks every command's
+permission whatever the interface shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.actor import Actor
+from desktop_app.app_context import AppContext
+from models.enums import Role
+from ui.views.audit_log import AuditLogView
+from ui.views.base import View
+from ui.views.calendar import CalendarView
+from ui.views.clients import ClientsView
+from ui.views.credits import CreditsView
+from ui.views.my_schedule import MyScheduleView
+from ui.views.my_sessions import MySessionsView
+from ui.views.notifications import NotificationsView
+from ui.views.practitioners import PractitionersView
+from ui.views.reports import ReportsView
+from ui.views.settings import SettingsView
+from ui.views.today import TodayView
+
+ViewFactory = Callable[[AppContext, Actor, QWidget | None], View]
+
+DESK = Role.FRONT_DESK
+PRACTITIONER = Role.PRACTITIONER
+MANAGER = Role.MANAGER
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    roles: frozenset[Role]
+    factory: ViewFactory
+
+
+PAGES: tuple[Page, ...] = (
+    Page("today", "Today", frozenset({DESK, MANAGER}), TodayView),
+    # A practitioner's own pages: a manager who does not practise has no schedule.
+    Page("my_schedule", "My schedule", frozenset({PRACTITIONER}), MyScheduleView),
+    Page("calendar", "Calendar", frozenset({DESK, PRACTITIONER, MANAGER}), CalendarView),
+    Page("clients", "Clients", frozenset({DESK, MANAGER}), ClientsView),
+    Page("my_sessions", "My sessions", frozenset({PRACTITIONER}), MySessionsView),
+    Page("credits", "Credits & partners", frozenset({DESK, MANAGER}), CreditsView),
+    Page("practitioners", "Practitioners", frozenset({MANAGER}), PractitionersView),
+    Page("reports", "Reports", frozenset({MANAGER}), ReportsView),
+    Page(
+        "notifications",
+        "Notifications",
+        frozenset({DESK, PRACTITIONER, MANAGER}),
+        NotificationsView,
+    ),
+    Page("audit_log", "Audit log", frozenset({MANAGER}), AuditLogView),
+    Page("settings", "Settings", frozenset({MANAGER}), SettingsView),
+)
+
+
+def pages_for(actor: Actor) -> list[Page]:
+    return [page for page in PAGES if actor.has_any(page.roles)]

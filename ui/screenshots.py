@@ -1,0 +1,149 @@
+"""Render every screen to PNG files, offscreen, over the current database.
+
+Used for the documentation and to look at the interface without a display:
+`render_all(ctx, Path("docs/screenshots"))`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSize
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop_app import queries
+from desktop_app.actor import Actor, workstation_name
+from desktop_app.app_context import AppContext
+from desktop_app.queries import StaffRow
+from models.enums import Role
+from ui.first_run import FirstRunWizard
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+from ui.ops import pending_operations
+from ui.views.base import View
+
+WINDOW_SIZE = QSize(1280, 800)
+LOAD_TIMEOUT_MS = 30_000
+
+
+def _application() -> QApplication:
+    if QApplication.instance() is None and not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.app import ensure_application
+
+    return ensure_application()
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
+    """Process events until `condition()` holds (background results arrive as events)."""
+    app = QApplication.instance()
+    assert app is not None
+    deadline = QDeadlineTimer(timeout_ms)
+    while not condition():
+        if deadline.hasExpired():
+            raise TimeoutError("the screen did not finish loading in time")
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    # Let layouts settle on what was just loaded.
+    app.processEvents()
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def _actor_for(row: StaffRow) -> Actor:
+    # Rendering only reads; no password is needed to look at the screens.
+    return Actor(row.id, row.name, row.roles, workstation_name())
+
+
+def _first_with(staff: list[StaffRow], role: Role) -> StaffRow | None:
+    return next((s for s in staff if s.is_active and role in s.roles), None)
+
+
+def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
+    """Render the login, the first-run wizard and every page of the main window."""
+    _application()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staff = queries.staff_accounts(ctx.db)
+    manager_row = _first_with(staff, Role.MANAGER)
+    manager = (
+        _actor_for(manager_row)
+        if manager_row
+        else Actor(None, "Manager", frozenset({Role.MANAGER}), workstation_name())
+    )
+    paths: list[Path] = []
+
+    login = LoginDialog(ctx, email=manager_row.email if manager_row else "manager@clinic.example")
+    login.show()
+    wait_until(lambda: pending_operations() == 0)
+    paths.append(_save(login, out_dir / "01-login.png"))
+    login.close()
+    login.deleteLater()
+
+    wizard = FirstRunWizard(ctx)
+    wizard.show()
+    wait_until(lambda: True)
+    paths.append(_save(wizard, out_dir / "02-first-run.png"))
+    # The same form as a user sees it after pressing Create with a typo.
+    wizard.clinic_name.setText("Riverside Therapy Centre")
+    wizard.name.setText("Morgan Reyes")
+    wizard.email.setText("morgan@riverside.example")
+    wizard.password.setText("correct horse")
+    wizard.password_again.setText("correct hose")
+    wizard.show_field_errors(wizard.validate())
+    wizard.adjustSize()
+    wait_until(lambda: True)
+    paths.append(_save(wizard, out_dir / "03-first-run-validation.png"))
+    wizard.close()
+    wizard.deleteLater()
+
+    paths += _render_pages(ctx, manager, out_dir, first_number=10, skip=set())
+
+    # Pages a manager does not have (a practitioner's own), as a practitioner sees them.
+    practitioner_row = _first_with(staff, Role.PRACTITIONER)
+    if practitioner_row is not None:
+        seen = {p.stem.split("-", 1)[1] for p in paths if p.stem[:2].isdigit()}
+        paths += _render_pages(
+            ctx, _actor_for(practitioner_row), out_dir, first_number=30, skip=seen
+        )
+    return paths
+
+
+def _settled(view: View) -> Callable[[], bool]:
+    return lambda: view.is_loaded() and pending_operations() == 0
+
+
+def _render_pages(
+    ctx: AppContext, actor: Actor, out_dir: Path, *, first_number: int, skip: set[str]
+) -> list[Path]:
+    window = MainWindow(ctx, actor)
+    window.resize(WINDOW_SIZE)
+    window.show()
+    paths: list[Path] = []
+    try:
+        wait_until(lambda: window.clinic_settings is not None)
+        number = first_number
+        for page in window.pages:
+            name = page.key.replace("_", "-")
+            if name in skip:
+                continue
+            view = window.show_page(page.key)
+            view.ensure_loaded()
+            wait_until(_settled(view))
+            paths.append(_save(window, out_dir / f"{number:02d}-{name}.png"))
+            number += 1
+    finally:
+        window.close()
+        window.deleteLater()
+    return paths

@@ -1,0 +1,62 @@
+"""Small widgets shared by several views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ui.item_models.base import SORT_ROLE, RowTableModel
+
+
+def sorting_proxy(model: RowTableModel[Any], parent: QWidget) -> QSortFilterProxyModel:
+    """A proxy that sorts by the model's sort role and filters on every column."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    # Keep the sort applied when rows change after a refresh.
+    proxy.setDynamicSortFilter(True)
+    return proxy
+
+
+def table_view(
+    proxy: QSortFilterProxyModel,
+    *,
+    sort_column: int = 0,
+    sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+    stretch_column: int | None = None,
+) -> QTableView:
+    table = QTableView()
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    table.sortByColumn(sort_column, sort_order)
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(32)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch_column is None)
+    if stretch_column is not None:
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def fit_columns(table: QTableView, minimum: int = 64, maximum: int = 360) -> None:
+    """Size columns to their content within sensible bounds (after data arrived)."""
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+            continue
+        table.resizeColumnToContents(column)
+        width = header.sectionSize(column) + 16
+        header.resizeSection(column, max(minimum, min(maximum, width)))
