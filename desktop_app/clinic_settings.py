@@ -12,7 +12,10 @@ DEFAULTS: dict[str, Any] = {
     "clinic_name": "My clinic",
     "timezone": "Europe/London",
     "currency": "EUR",
-    "meeting_base_url": "",
+    # Online sessions get this plus an unguessable room name.
+    "meeting_base_url": "https://meet.jit.si",
+    # How long a desk may keep a slot while filling in the booking dialog.
+    "hold_minutes": 5,
 }
 
 
@@ -28,6 +31,15 @@ def validate_setting(key: str, value: Any) -> Any:
         if len(code) != 3 or not code.isalpha():
             raise ValidationError(f"{value!r} is not a currency code (e.g. EUR, GBP).")
         return code
+    if key == "meeting_base_url":
+        url = str(value).strip().rstrip("/")
+        if url and not url.startswith("https://"):
+            raise ValidationError("The meeting link must start with https://.")
+        return url
+    if key == "hold_minutes":
+        if not isinstance(value, int) or not 1 <= value <= 30:
+            raise ValidationError("Slot holds last 1 to 30 minutes.")
+        return value
     return value
 
 
@@ -37,6 +49,7 @@ class ClinicSettings:
     timezone: str
     currency: str
     meeting_base_url: str
+    hold_minutes: int
 
     @classmethod
     def from_mapping(cls, stored: dict[str, Any]) -> ClinicSettings:

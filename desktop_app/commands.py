@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-from models.enums import Role
+from models.enums import AppointmentSource, Role
 
 
 def secret(**kwargs: Any) -> Any:
@@ -48,6 +48,8 @@ def to_jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -89,3 +91,194 @@ class UpdateClinicSettings(Command):
 class SeedDemoClinic(Command):
     size: str
     seed: int
+
+
+# --- availability ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklyBlockInput:
+    """One block of weekly hours as the editor sends it (wall-clock times)."""
+
+    weekday: int  # 0 = Monday
+    start: time
+    end: time
+    # Empty: every service the practitioner offers.
+    service_ids: frozenset[uuid.UUID] = frozenset()
+    room: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetWeeklyRules(Command):
+    """Replace all of a practitioner's weekly blocks at once."""
+
+    practitioner_id: uuid.UUID
+    blocks: tuple[WeeklyBlockInput, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetDateOverride(Command):
+    """Closed (no blocks) or custom hours on one local date; replaces any earlier one."""
+
+    practitioner_id: uuid.UUID
+    day: date
+    blocks: tuple[tuple[time, time], ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveDateOverride(Command):
+    practitioner_id: uuid.UUID
+    day: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddRecurringException(Command):
+    """E.g. rrule "FREQ=MONTHLY;BYDAY=1MO": closed every first Monday."""
+
+    practitioner_id: uuid.UUID
+    rrule: str
+    starts_on: date
+    # Both None: the whole day.
+    start: time | None = None
+    end: time | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveRecurringException(Command):
+    exception_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateScheduleSettings(Command):
+    practitioner_id: uuid.UUID
+    slot_interval_min: int
+    buffer_before_min: int
+    buffer_after_min: int
+    min_notice_min: int
+    horizon_days: int
+    max_per_day: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddClinicHoliday(Command):
+    day: date
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveClinicHoliday(Command):
+    day: date
+
+
+# --- clients -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterClient(Command):
+    full_name: str
+    phone: str | None = None
+    email: str | None = None
+    date_of_birth: date | None = None
+    notes: str = ""
+    emergency_contact_name: str | None = None
+    emergency_contact_phone: str | None = None
+    # The desk saw the possible duplicates and registers a new client anyway.
+    allow_duplicate: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateClient(Command):
+    client_id: uuid.UUID
+    full_name: str
+    phone: str | None = None
+    email: str | None = None
+    date_of_birth: date | None = None
+    notes: str = ""
+    emergency_contact_name: str | None = None
+    emergency_contact_phone: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchiveClient(Command):
+    client_id: uuid.UUID
+    reason: str
+
+
+# --- appointments ------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceHold(Command):
+    """Keep a slot from other desks while this one fills in the booking dialog."""
+
+    practitioner_id: uuid.UUID
+    service_id: uuid.UUID
+    starts_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseHold(Command):
+    hold_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookAppointment(Command):
+    """Book a slot. `command_id` makes it idempotent: sent twice, it books once."""
+
+    client_id: uuid.UUID
+    practitioner_id: uuid.UUID
+    service_id: uuid.UUID
+    starts_at: datetime
+    source: AppointmentSource = AppointmentSource.FRONT_DESK
+    # The hold this desk placed on the slot, consumed by the booking.
+    hold_id: uuid.UUID | None = None
+    room: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RescheduleAppointment(Command):
+    appointment_id: uuid.UUID
+    starts_at: datetime
+    # None: the same practitioner.
+    practitioner_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelAppointment(Command):
+    appointment_id: uuid.UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckInAppointment(Command):
+    appointment_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartAppointment(Command):
+    appointment_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteAppointment(Command):
+    appointment_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkNoShow(Command):
+    appointment_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class WriteSessionNote(Command):
+    appointment_id: uuid.UUID
+    body: str = secret()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadSessionNotes(Command):
+    """Reading notes is a command so that every read is audited."""
+
+    appointment_id: uuid.UUID

@@ -24,3 +24,28 @@ class ClinicSettingsChanged(Event):
 @dataclass(frozen=True)
 class DemoClinicSeeded(Event):
     size: str
+
+
+@dataclass(frozen=True)
+class AvailabilityChanged(Event):
+    # None: clinic-wide (holidays).
+    practitioner_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class ClientChanged(Event):
+    client_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class AppointmentChanged(Event):
+    """Booked, moved, cancelled or advanced in its life cycle."""
+
+    appointment_id: uuid.UUID
+    practitioner_id: uuid.UUID
+    what: str  # booked | rescheduled | cancelled | checked_in | started | completed | no_show
+
+
+@dataclass(frozen=True)
+class HoldChanged(Event):
+    practitioner_id: uuid.UUID

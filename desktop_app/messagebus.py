@@ -72,6 +72,9 @@ class Outcome:
     result: Any = None
     target: str | None = None
     changes: dict[str, Any] | None = None
+    # The command had already been carried out (a retry or a replay): nothing
+    # is written, audited or published again.
+    no_change: bool = False
 
 
 class MessageBus:
@@ -106,6 +109,8 @@ class MessageBus:
             outcome = spec.handler(uow, command, actor)
             if not isinstance(outcome, Outcome):
                 outcome = Outcome(result=outcome)
+            if outcome.no_change:
+                return outcome.result
             uow.session.flush()
             changes = command.audit_fields()
             if outcome.changes:

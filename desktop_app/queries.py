@@ -9,12 +9,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.clinic_settings import ClinicSettings
 from desktop_app.database import Database
+from desktop_app.text_search import search_terms
 from models import (
     LIVE_APPOINTMENT_STATUSES,
     Appointment,
@@ -54,7 +57,11 @@ class StaffRow:
 
 def staff_accounts(db: Database) -> list[StaffRow]:
     with db.read_sessions() as s:
-        accounts = s.scalars(select(StaffAccount).order_by(StaffAccount.name))
+        accounts = s.scalars(
+            select(StaffAccount)
+            .options(selectinload(StaffAccount.roles))
+            .order_by(StaffAccount.name)
+        )
         return [StaffRow(a.id, a.email, a.name, a.role_set, a.is_active) for a in accounts]
 
 
@@ -168,6 +175,12 @@ class AppointmentRow:
     practitioner_name: str
     service_name: str
     colour: str
+    client_id: uuid.UUID | None = None
+    service_id: uuid.UUID | None = None
+    source: str = ""
+    video_link: str | None = None
+    room: str | None = None
+    cancel_reason: str | None = None
 
 
 def appointments_on(db: Database, day: date, tz: ZoneInfo) -> list[AppointmentRow]:
@@ -175,30 +188,8 @@ def appointments_on(db: Database, day: date, tz: ZoneInfo) -> list[AppointmentRo
     start = datetime.combine(day, time(0), tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tz)
     with db.read_sessions() as s:
-        stmt = (
-            select(Appointment, Client.full_name, StaffAccount.name, Service.name, Service.colour)
-            .join(Client, Client.id == Appointment.client_id)
-            .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
-            .join(StaffAccount, StaffAccount.id == Practitioner.account_id)
-            .join(Service, Service.id == Appointment.service_id)
-            .where(Appointment.starts_at >= start, Appointment.starts_at < end)
-            .order_by(Appointment.starts_at, StaffAccount.name)
-        )
-        return [
-            AppointmentRow(
-                a.id,
-                a.reference,
-                a.starts_at,
-                a.ends_at,
-                a.status,
-                client,
-                a.practitioner_id,
-                practitioner,
-                service,
-                colour,
-            )
-            for a, client, practitioner, service, colour in s.execute(stmt)
-        ]
+        where = and_(Appointment.starts_at >= start, Appointment.starts_at < end)
+        return _appointment_rows(s, where, [Appointment.starts_at, StaffAccount.name])
 
 
 @dataclass(frozen=True)
@@ -252,3 +243,115 @@ def recent_audit(db: Database, limit: int = 200) -> list[AuditRow]:
             AuditRow(e.seq, e.at, name, e.workstation, e.command, e.target)
             for e, name in s.execute(stmt)
         ]
+
+
+def search_clients(db: Database, typed: str, *, limit: int = 25) -> list[ClientRow]:
+    """Clients matching every typed term in name, e-mail or phone digits,
+    case- and accent-insensitively; archived clients are left out."""
+    terms = search_terms(typed)
+    with db.read_sessions() as s:
+        stmt = select(Client).where(Client.archived_at.is_(None))
+        for term in terms:
+            stmt = stmt.where(Client.search_key.contains(term, autoescape=True))
+        found = s.scalars(stmt.order_by(Client.full_name).limit(limit)).all()
+        balances = _balances(s, [c.id for c in found])
+        return [
+            ClientRow(c.id, c.full_name, c.email, c.phone, c.date_of_birth, balances.get(c.id, 0))
+            for c in found
+        ]
+
+
+def _balances(s: Session, client_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not client_ids:
+        return {}
+    rows = s.execute(
+        select(CreditEntry.client_id, func.sum(CreditEntry.amount))
+        .where(CreditEntry.client_id.in_(client_ids))
+        .group_by(CreditEntry.client_id)
+    )
+    return {cid: int(total) for cid, total in rows}
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    id: uuid.UUID
+    full_name: str
+    email: str | None
+    phone: str | None
+    date_of_birth: date | None
+    notes: str
+    emergency_contact_name: str | None
+    emergency_contact_phone: str | None
+    archived: bool
+    balance: int
+    appointments: tuple[AppointmentRow, ...]
+
+
+def _appointment_rows(s: Session, where: Any, order: Any) -> list[AppointmentRow]:
+    stmt = (
+        select(Appointment, Client.full_name, StaffAccount.name, Service.name, Service.colour)
+        .join(Client, Client.id == Appointment.client_id)
+        .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
+        .join(StaffAccount, StaffAccount.id == Practitioner.account_id)
+        .join(Service, Service.id == Appointment.service_id)
+        .where(where)
+        .order_by(*order)
+    )
+    return [
+        AppointmentRow(
+            a.id,
+            a.reference,
+            a.starts_at,
+            a.ends_at,
+            a.status,
+            client,
+            a.practitioner_id,
+            practitioner,
+            service,
+            colour,
+            client_id=a.client_id,
+            service_id=a.service_id,
+            source=a.source.value,
+            video_link=a.video_link,
+            room=a.room,
+            cancel_reason=a.cancel_reason,
+        )
+        for a, client, practitioner, service, colour in s.execute(stmt)
+    ]
+
+
+def client_record(db: Database, client_id: uuid.UUID) -> ClientRecord | None:
+    with db.read_sessions() as s:
+        c = s.get(Client, client_id)
+        if c is None:
+            return None
+        history = _appointment_rows(
+            s, Appointment.client_id == client_id, [Appointment.starts_at.desc()]
+        )
+        return ClientRecord(
+            c.id,
+            c.full_name,
+            c.email,
+            c.phone,
+            c.date_of_birth,
+            c.notes,
+            c.emergency_contact_name,
+            c.emergency_contact_phone,
+            c.archived_at is not None,
+            _balances(s, [c.id]).get(c.id, 0),
+            tuple(history),
+        )
+
+
+def appointments_between(
+    db: Database,
+    start: datetime,
+    end: datetime,
+    practitioner_ids: list[uuid.UUID] | None = None,
+) -> list[AppointmentRow]:
+    """Appointments starting in [start, end), for calendars (all statuses)."""
+    with db.read_sessions() as s:
+        where = and_(Appointment.starts_at >= start, Appointment.starts_at < end)
+        if practitioner_ids is not None:
+            where = and_(where, Appointment.practitioner_id.in_(practitioner_ids))
+        return _appointment_rows(s, where, [Appointment.starts_at, StaffAccount.name])

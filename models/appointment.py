@@ -20,6 +20,11 @@ class Appointment(IdMixin, Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(
+            "buffer_before_min >= 0 AND buffer_after_min >= 0 "
+            "AND buffer_before_min <= 240 AND buffer_after_min <= 240",
+            name="buffers_range",
+        ),
+        CheckConstraint(
             "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancellation_recorded"
         ),
         Index("ix_appointment_practitioner_starts", "practitioner_id", "starts_at"),
@@ -43,6 +48,10 @@ class Appointment(IdMixin, Base):
     cancelled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_account.id"))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The practitioner's buffers when this was booked: the database's overlap
+    # check keeps the time around it free, whatever the settings say later.
+    buffer_before_min: Mapped[int] = mapped_column(default=0, server_default="0")
+    buffer_after_min: Mapped[int] = mapped_column(default=0, server_default="0")
     video_link: Mapped[str | None] = mapped_column(String(500))
     room: Mapped[str | None] = mapped_column(String(50))
 

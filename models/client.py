@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop_app.text_search import client_search_key
 from models.base import Base, IdMixin, utcnow
+
+
+def _search_key_default(context: Any) -> str:
+    params = context.get_current_parameters()
+    return client_search_key(params["full_name"], params.get("email"), params.get("phone"))
 
 
 class Client(IdMixin, Base):
@@ -33,3 +39,7 @@ class Client(IdMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[datetime | None]
+    # Derived from name, e-mail and phone when the row is written (see
+    # desktop_app.text_search); it exists only so search needs no per-row
+    # function call, and `clinicdesk doctor` checks it still matches.
+    search_key: Mapped[str] = mapped_column(String(600), default=_search_key_default)

@@ -30,7 +30,7 @@ class StaffAccount(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     roles: Mapped[list[StaffRole]] = relationship(
-        back_populates="account", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="account", cascade="all, delete-orphan"
     )
 
     @property

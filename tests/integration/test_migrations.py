@@ -68,3 +68,47 @@ def test_audit_log_and_ledger_refuse_updates_and_deletes(db_url: URL) -> None:
             assert conn.execute(text("SELECT count(*) FROM audit_entry")).scalar() == 1
     finally:
         ctx.close()
+
+
+def test_upgrading_a_database_with_data_keeps_it_and_fills_new_columns(db_url: URL) -> None:
+    import uuid
+    from datetime import UTC, datetime
+
+    db = open_database(db_url)
+    try:
+        schema.upgrade(db, "0001")
+        client_id = uuid.uuid4()
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO client (id, full_name, phone, notes, intake, created_at) "
+                    "VALUES (:id, 'Zoë Ångström', '07700 900123', '', '{}', :now)"
+                ),
+                {
+                    "id": client_id.hex if db.dialect == "sqlite" else client_id,
+                    "now": datetime.now(UTC).replace(tzinfo=None),
+                },
+            )
+            # A row pointing at the client: rebuilding `client` must not break it.
+            conn.execute(
+                text(
+                    "INSERT INTO credit_entry (id, client_id, kind, amount, created_at, reason) "
+                    "VALUES (:id, :client, 'adjustment', 2, :now, 'welcome')"
+                ),
+                {
+                    "id": uuid.uuid4().hex if db.dialect == "sqlite" else uuid.uuid4(),
+                    "client": client_id.hex if db.dialect == "sqlite" else client_id,
+                    "now": datetime.now(UTC).replace(tzinfo=None),
+                },
+            )
+        schema.upgrade(db)
+        with db.engine.connect() as conn:
+            key = conn.execute(text("SELECT search_key FROM client")).scalar()
+        assert key == "zoe angstrom 07700900123"
+        schema.downgrade(db, "0001")
+        schema.upgrade(db)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM client")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM credit_entry")).scalar() == 1
+    finally:
+        db.dispose()
