@@ -29,7 +29,7 @@ from models.enums import (
 )
 from models.notification import Notification, OutgoingMessage
 from models.partner import PartnerAllocation, PartnerOrganisation
-from models.practitioner import Practitioner, PractitionerDecision
+from models.practitioner import Practitioner, PractitionerDecision, PractitionerDocument
 from models.service import Service, service_practitioner
 from models.settings import ClinicSetting
 from models.staff import StaffAccount, StaffRole
@@ -60,6 +60,7 @@ __all__ = [
     "PaymentMethod",
     "Practitioner",
     "PractitionerDecision",
+    "PractitionerDocument",
     "PractitionerStatus",
     "RecurringException",
     "Role",
