@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "meeting_base_url": "https://meet.jit.si",
     # How long a desk may keep a slot while filling in the booking dialog.
     "hold_minutes": 5,
+    # The window locks after this long without input; 0 never locks.
+    "idle_lock_minutes": 5,
 }
 
 
@@ -36,6 +38,10 @@ def validate_setting(key: str, value: Any) -> Any:
         if url and not url.startswith("https://"):
             raise ValidationError("The meeting link must start with https://.")
         return url
+    if key == "idle_lock_minutes":
+        if not isinstance(value, int) or not 0 <= value <= 240:
+            raise ValidationError("The idle lock is 0 (never) to 240 minutes.")
+        return value
     if key == "hold_minutes":
         if not isinstance(value, int) or not 1 <= value <= 30:
             raise ValidationError("Slot holds last 1 to 30 minutes.")
@@ -50,6 +56,7 @@ class ClinicSettings:
     currency: str
     meeting_base_url: str
     hold_minutes: int
+    idle_lock_minutes: int
 
     @classmethod
     def from_mapping(cls, stored: dict[str, Any]) -> ClinicSettings:

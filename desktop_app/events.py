@@ -49,3 +49,21 @@ class AppointmentChanged(Event):
 @dataclass(frozen=True)
 class HoldChanged(Event):
     practitioner_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class StaffAccountChanged(Event):
+    account_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class PractitionerChanged(Event):
+    """Applied, decided on, or profile edited: every view showing them refreshes."""
+
+    practitioner_id: uuid.UUID
+    what: str
+
+
+@dataclass(frozen=True)
+class NotificationsChanged(Event):
+    recipient_ids: tuple[uuid.UUID, ...]

@@ -1,4 +1,9 @@
-"""Password hashing with argon2id (argon2-cffi's defaults, RFC 9106 profile)."""
+"""Password hashing with argon2id at OWASP's recommended parameters.
+
+OWASP's Password Storage Cheat Sheet: argon2id with at least 19 MiB of memory,
+2 iterations and 1 degree of parallelism. Hashes made with other parameters
+are upgraded on the next successful login (see auth.login).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from desktop_app.errors import ValidationError
 
-_hasher = PasswordHasher()
+TIME_COST = 2
+MEMORY_COST_KIB = 19 * 1024
+PARALLELISM = 1
+_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
 MIN_PASSWORD_LENGTH = 8
 
 

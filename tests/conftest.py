@@ -40,6 +40,20 @@ def _isolated_user_dirs(
     monkeypatch.delenv("CLINICDESK_DATABASE_URL", raising=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2 is slow on purpose; tests hash hundreds of passwords. The
+    algorithm stays argon2id, only its cost is lowered for the test run."""
+    from argon2 import PasswordHasher
+
+    from desktop_app import passwords
+
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    yield
+    passwords._hasher = real
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[URL]:
     """A PostgreSQL server for the whole run (an admin URL to its 'postgres' db)."""

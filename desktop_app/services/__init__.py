@@ -1,5 +1,21 @@
 """Command handlers. Importing this package registers all of them on the bus."""
 
-from desktop_app.services import availability, booking, clients, clinic, demo, staff
+from desktop_app.services import (
+    availability,
+    booking,
+    clients,
+    clinic,
+    demo,
+    practitioners,
+    staff,
+)
 
-__all__ = ["availability", "booking", "clients", "clinic", "demo", "staff"]
+__all__ = [
+    "availability",
+    "booking",
+    "clients",
+    "clinic",
+    "demo",
+    "practitioners",
+    "staff",
+]

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import exists, select
 
 from desktop_app.actor import Actor
-from desktop_app.commands import CreateFirstManager, CreateStaffAccount
-from desktop_app.errors import Conflict, ValidationError
-from desktop_app.events import StaffAccountCreated
+from desktop_app.commands import (
+    ChangePassword,
+    CreateFirstManager,
+    CreateStaffAccount,
+    DeactivateAccount,
+    ReactivateAccount,
+    ResetPassword,
+    SetPhoto,
+    UpdateStaffAccount,
+)
+from desktop_app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from desktop_app.events import StaffAccountChanged, StaffAccountCreated
 from desktop_app.messagebus import Outcome, handles
-from desktop_app.passwords import check_password_strength, hash_password
+from desktop_app.passwords import check_password_strength, hash_password, verify_password
 from desktop_app.unit_of_work import UnitOfWork
+from desktop_app.uploads import check_photo
 from desktop_app.validation import normalise_email, require_text
 from models import Role, StaffAccount, StaffRole
 
+EVERYONE = frozenset(Role)
 
-def _new_account(
+
+def new_account(
     uow: UnitOfWork,
     *,
     email: str,
@@ -51,7 +65,7 @@ def create_first_manager(uow: UnitOfWork, cmd: CreateFirstManager, actor: Actor)
     has_manager = uow.session.scalar(select(exists().where(StaffRole.role == Role.MANAGER)))
     if has_manager:
         raise Conflict("This clinic already has a manager; ask them to create your account.")
-    account = _new_account(
+    account = new_account(
         uow,
         email=cmd.email,
         name=cmd.name,
@@ -64,7 +78,7 @@ def create_first_manager(uow: UnitOfWork, cmd: CreateFirstManager, actor: Actor)
 
 @handles(CreateStaffAccount, roles={Role.MANAGER})
 def create_staff_account(uow: UnitOfWork, cmd: CreateStaffAccount, actor: Actor) -> Outcome:
-    account = _new_account(
+    account = new_account(
         uow,
         email=cmd.email,
         name=cmd.name,
@@ -73,3 +87,97 @@ def create_staff_account(uow: UnitOfWork, cmd: CreateStaffAccount, actor: Actor)
         phone=cmd.phone,
     )
     return Outcome(result=account.id, target=f"staff:{account.id}")
+
+
+def _account(uow: UnitOfWork, account_id: uuid.UUID) -> StaffAccount:
+    account = uow.session.get(StaffAccount, account_id)
+    if account is None:
+        raise NotFound("That staff account does not exist.")
+    return account
+
+
+def _other_active_managers(uow: UnitOfWork, account_id: uuid.UUID) -> int:
+    return len(
+        uow.session.scalars(
+            select(StaffAccount.id)
+            .join(StaffRole, StaffRole.account_id == StaffAccount.id)
+            .where(
+                StaffRole.role == Role.MANAGER,
+                StaffAccount.is_active.is_(True),
+                StaffAccount.id != account_id,
+            )
+        ).all()
+    )
+
+
+@handles(UpdateStaffAccount, roles={Role.MANAGER})
+def update_staff_account(uow: UnitOfWork, cmd: UpdateStaffAccount, actor: Actor) -> Outcome:
+    account = _account(uow, cmd.account_id)
+    if not cmd.roles:
+        raise ValidationError("Give the account at least one role.")
+    if Role.MANAGER not in cmd.roles and not _other_active_managers(uow, account.id):
+        raise ValidationError("The clinic needs at least one active manager.")
+    before = {"name": account.name, "roles": sorted(r.value for r in account.role_set)}
+    account.name = require_text(cmd.name, "name")
+    account.phone = cmd.phone.strip() if cmd.phone and cmd.phone.strip() else None
+    wanted = set(cmd.roles)
+    account.roles = [r for r in account.roles if r.role in wanted] + [
+        StaffRole(role=r) for r in sorted(wanted - account.role_set)
+    ]
+    uow.emit(StaffAccountChanged(account.id))
+    return Outcome(target=f"staff:{account.id}", changes={"before": before})
+
+
+@handles(ResetPassword, roles={Role.MANAGER})
+def reset_password(uow: UnitOfWork, cmd: ResetPassword, actor: Actor) -> Outcome:
+    account = _account(uow, cmd.account_id)
+    check_password_strength(cmd.new_password)
+    account.password_hash = hash_password(cmd.new_password)
+    return Outcome(target=f"staff:{account.id}")
+
+
+@handles(ChangePassword, roles=EVERYONE)
+def change_password(uow: UnitOfWork, cmd: ChangePassword, actor: Actor) -> Outcome:
+    if actor.account_id is None:
+        raise PermissionDenied("Only a person can change their password.")
+    account = _account(uow, actor.account_id)
+    if not verify_password(account.password_hash, cmd.current_password):
+        raise ValidationError("The current password is not right.")
+    check_password_strength(cmd.new_password)
+    if cmd.new_password == cmd.current_password:
+        raise ValidationError("Choose a new password different from the current one.")
+    account.password_hash = hash_password(cmd.new_password)
+    return Outcome(target=f"staff:{account.id}")
+
+
+@handles(DeactivateAccount, roles={Role.MANAGER})
+def deactivate_account(uow: UnitOfWork, cmd: DeactivateAccount, actor: Actor) -> Outcome:
+    account = _account(uow, cmd.account_id)
+    require_text(cmd.reason, "reason", 500)
+    if account.id == actor.account_id:
+        raise ValidationError("You cannot deactivate your own account.")
+    if Role.MANAGER in account.role_set and not _other_active_managers(uow, account.id):
+        raise ValidationError("The clinic needs at least one active manager.")
+    account.is_active = False
+    uow.emit(StaffAccountChanged(account.id))
+    return Outcome(target=f"staff:{account.id}")
+
+
+@handles(ReactivateAccount, roles={Role.MANAGER})
+def reactivate_account(uow: UnitOfWork, cmd: ReactivateAccount, actor: Actor) -> Outcome:
+    account = _account(uow, cmd.account_id)
+    account.is_active = True
+    uow.emit(StaffAccountChanged(account.id))
+    return Outcome(target=f"staff:{account.id}")
+
+
+@handles(SetPhoto, roles=EVERYONE)
+def set_photo(uow: UnitOfWork, cmd: SetPhoto, actor: Actor) -> Outcome:
+    if not (actor.is_system or Role.MANAGER in actor.roles or actor.account_id == cmd.account_id):
+        raise PermissionDenied("You may only change your own photo.")
+    account = _account(uow, cmd.account_id)
+    if cmd.data is not None:
+        check_photo(cmd.data)
+    account.photo = cmd.data
+    uow.emit(StaffAccountChanged(account.id))
+    return Outcome(target=f"staff:{account.id}")

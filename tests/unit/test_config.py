@@ -60,3 +60,20 @@ def test_label_never_shows_the_password() -> None:
     label = config.describe_url(url)
     assert "hunter2" not in label
     assert label == "PostgreSQL: clinic on db.local:5433"
+
+
+def test_passwords_are_argon2id_with_at_least_owasp_parameters() -> None:
+    from argon2 import PasswordHasher
+
+    from desktop_app import passwords
+
+    assert passwords.MEMORY_COST_KIB >= 19 * 1024 and passwords.TIME_COST >= 2
+    digest = PasswordHasher(
+        time_cost=passwords.TIME_COST,
+        memory_cost=passwords.MEMORY_COST_KIB,
+        parallelism=passwords.PARALLELISM,
+    ).hash("correct horse")
+    assert digest.startswith("$argon2id$")
+    assert "m=19456,t=2,p=1" in digest
+    assert passwords.verify_password(digest, "correct horse")
+    assert not passwords.verify_password(digest, "wrong horse")

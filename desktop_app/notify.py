@@ -1,0 +1,70 @@
+"""Telling people things: in-app notifications and the outgoing e-mail queue.
+
+Both are written in the command's own transaction, so a notification exists
+exactly when the change it announces was committed. Sending the e-mails is
+the scheduler's job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from desktop_app.events import NotificationsChanged
+from desktop_app.unit_of_work import UnitOfWork
+from models import (
+    MessageChannel,
+    MessageStatus,
+    Notification,
+    OutgoingMessage,
+    Role,
+    StaffAccount,
+    StaffRole,
+)
+
+NOTIFICATION_LIFETIME = timedelta(days=90)
+
+
+def notify(uow: UnitOfWork, recipients: Iterable[uuid.UUID], kind: str, text: str) -> None:
+    now = uow.clock.now()
+    ids = tuple(dict.fromkeys(recipients))
+    for rid in ids:
+        uow.session.add(
+            Notification(
+                recipient_id=rid,
+                kind=kind,
+                text=text,
+                created_at=now,
+                expires_at=now + NOTIFICATION_LIFETIME,
+            )
+        )
+    if ids:
+        uow.emit(NotificationsChanged(ids))
+
+
+def staff_with_role(uow: UnitOfWork, role: Role) -> list[uuid.UUID]:
+    return list(
+        uow.session.scalars(
+            select(StaffAccount.id)
+            .join(StaffRole, StaffRole.account_id == StaffAccount.id)
+            .where(StaffRole.role == role, StaffAccount.is_active.is_(True))
+        )
+    )
+
+
+def queue_email(uow: UnitOfWork, to: str, subject: str, body: str) -> None:
+    now = uow.clock.now()
+    uow.session.add(
+        OutgoingMessage(
+            channel=MessageChannel.EMAIL,
+            recipient=to,
+            subject=subject,
+            body=body,
+            status=MessageStatus.QUEUED,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )
