@@ -7,7 +7,7 @@ permission whatever the interface shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtWidgets import QWidget
 
@@ -40,12 +40,23 @@ class Page:
     title: str
     roles: frozenset[Role]
     factory: ViewFactory
+    # The title for someone who has the page without `owner_role` (a manager
+    # editing other people's schedules has no schedule of their own).
+    owner_role: Role | None = None
+    others_title: str = ""
 
 
 PAGES: tuple[Page, ...] = (
     Page("today", "Today", frozenset({DESK, MANAGER}), TodayView),
-    # A practitioner's own pages: a manager who does not practise has no schedule.
-    Page("my_schedule", "My schedule", frozenset({PRACTITIONER}), MyScheduleView),
+    # A practitioner's own schedule; a manager edits anyone's on their behalf.
+    Page(
+        "my_schedule",
+        "My schedule",
+        frozenset({PRACTITIONER, MANAGER}),
+        MyScheduleView,
+        owner_role=PRACTITIONER,
+        others_title="Schedules",
+    ),
     Page("calendar", "Calendar", frozenset({DESK, PRACTITIONER, MANAGER}), CalendarView),
     Page("clients", "Clients", frozenset({DESK, MANAGER}), ClientsView),
     Page("my_sessions", "My sessions", frozenset({PRACTITIONER}), MySessionsView),
@@ -64,4 +75,10 @@ PAGES: tuple[Page, ...] = (
 
 
 def pages_for(actor: Actor) -> list[Page]:
-    return [page for page in PAGES if actor.has_any(page.roles)]
+    return [_titled_for(page, actor) for page in PAGES if actor.has_any(page.roles)]
+
+
+def _titled_for(page: Page, actor: Actor) -> Page:
+    if page.owner_role is None or page.owner_role in actor.roles or not page.others_title:
+        return page
+    return replace(page, title=page.others_title)

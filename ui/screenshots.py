@@ -24,6 +24,7 @@ from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.ops import pending_operations
 from ui.views.base import View
+from ui.views.my_schedule import MyScheduleView
 
 WINDOW_SIZE = QSize(1280, 800)
 LOAD_TIMEOUT_MS = 30_000
@@ -108,7 +109,8 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     wizard.close()
     wizard.deleteLater()
 
-    paths += _render_pages(ctx, manager, out_dir, first_number=10, skip=set())
+    # The schedule editor is shown as a practitioner sees their own (30-my-schedule).
+    paths += _render_pages(ctx, manager, out_dir, first_number=10, skip={"my-schedule"})
 
     # Pages a manager does not have (a practitioner's own), as a practitioner sees them.
     practitioner_row = _first_with(staff, Role.PRACTITIONER)
@@ -134,6 +136,8 @@ def _render_pages(
     try:
         wait_until(lambda: window.clinic_settings is not None)
         number = first_number
+        # Second looks at a page (another tab), numbered after every page.
+        variants: list[tuple[str, MyScheduleView]] = []
         for page in window.pages:
             name = page.key.replace("_", "-")
             if name in skip:
@@ -142,6 +146,15 @@ def _render_pages(
             view.ensure_loaded()
             wait_until(_settled(view))
             paths.append(_save(window, out_dir / f"{number:02d}-{name}.png"))
+            number += 1
+            if isinstance(view, MyScheduleView):
+                variants.append((page.key, view))
+        for key, schedule_view in variants:
+            window.show_page(key)
+            schedule_view.show_exceptions_example()
+            wait_until(_settled(schedule_view))
+            name = key.replace("_", "-")
+            paths.append(_save(window, out_dir / f"{number:02d}-{name}-exceptions.png"))
             number += 1
     finally:
         window.close()

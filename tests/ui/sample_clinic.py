@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 from desktop_app.actor import Actor, workstation_name
 from desktop_app.app_context import AppContext
 from desktop_app.auth import login
+from desktop_app.clock import FixedClock
 from desktop_app.commands import CreateFirstManager, CreateStaffAccount, UpdateClinicSettings
+from desktop_app.messagebus import MessageBus
 from desktop_app.passwords import hash_password
 from models import (
     Appointment,
@@ -32,6 +34,7 @@ from models import (
     Service,
     StaffAccount,
     StaffRole,
+    WeeklyRule,
 )
 
 MANAGER_EMAIL = "morgan@riverside.example"
@@ -91,6 +94,22 @@ SERVICES = (
     ("Intake", 60, 9000, "#7c8fd6"),
     ("Individual session", 50, 7500, "#5aa57b"),
     ("Couples session", 80, 11000, "#c27aa6"),
+)
+
+# Weekly hours per practitioner index: (weekdays, start, end, room); 0 = Monday.
+WEEKLY_HOURS = (
+    ((0, 1, 2, 3), time(9, 0), time(12, 30), "Room 1"),
+    ((0, 1, 2, 3), time(13, 30), time(17, 30), "Room 1"),
+    ((4,), time(9, 0), time(13, 0), "Room 1"),
+)
+WEEKLY_HOURS_BY_PRACTITIONER = (
+    WEEKLY_HOURS,
+    (
+        ((0, 2, 4), time(8, 0), time(12, 0), "Gym"),
+        ((0, 2, 4), time(13, 0), time(16, 0), "Gym"),
+        ((1, 3), time(12, 0), time(19, 0), "Gym"),
+    ),
+    (((1, 2, 3), time(9, 0), time(13, 0), "Room 3"), ((5,), time(10, 0), time(14, 0), "Room 3")),
 )
 
 # (practitioner index, local start, service index, client index, status)
@@ -160,6 +179,18 @@ def seed_sample_clinic(ctx: AppContext) -> SampleClinic:
                 )
             )
             practitioners.append(profile)
+        for profile, hours in zip(practitioners, WEEKLY_HOURS_BY_PRACTITIONER, strict=False):
+            for weekdays, start, end, room in hours:
+                s.add_all(
+                    WeeklyRule(
+                        practitioner_id=profile.id,
+                        weekday=weekday,
+                        start_time=start,
+                        end_time=end,
+                        room=room,
+                    )
+                    for weekday in weekdays
+                )
         services = [
             Service(name=n, duration_min=d, price_cents=p, price_credits=1, colour=c)
             for n, d, p, c in SERVICES
@@ -219,3 +250,44 @@ def seed_sample_clinic(ctx: AppContext) -> SampleClinic:
         workstation_name(),
     )
     return SampleClinic(manager=manager, desk=desk, practitioner=practitioner, tz=tz, today=today)
+
+
+# --- opening hours, for the booking and Today tests ---------------------------
+
+# Which services each approved practitioner offers (indexes into SERVICES).
+OFFERS = {0: (0, 1), 1: (0, 1), 2: (1, 2)}
+OPEN_FROM, OPEN_UNTIL = time(8, 0), time(18, 0)
+
+
+def open_sample_hours(ctx: AppContext, clinic: SampleClinic) -> dict[str, uuid.UUID]:
+    """Give the approved practitioners weekday hours and their services.
+
+    Returns the ids by name (practitioners by full name, services by name).
+    Services have no command to assign practitioners yet: that part is direct.
+    """
+    from sqlalchemy import select
+
+    from desktop_app.commands import SetWeeklyRules, WeeklyBlockInput
+
+    with ctx.db.write_sessions() as s, s.begin():
+        practitioners = s.scalars(
+            select(Practitioner).join(Practitioner.account).order_by(StaffAccount.name)
+        ).all()
+        services = {svc.name: svc for svc in s.scalars(select(Service))}
+        ids: dict[str, uuid.UUID] = {name: svc.id for name, svc in services.items()}
+        for index, service_indexes in OFFERS.items():
+            profile = practitioners[index]
+            ids[profile.account.name] = profile.id
+            for n in service_indexes:
+                services[SERVICES[n][0]].practitioners.append(profile)
+    week = tuple(WeeklyBlockInput(day, OPEN_FROM, OPEN_UNTIL) for day in range(5))
+    for index in OFFERS:
+        name = PRACTITIONERS[index][0]
+        ctx.bus.handle(SetWeeklyRules(practitioner_id=ids[name], blocks=week), clinic.manager)
+    return ids
+
+
+def with_fixed_clock(ctx: AppContext, when: datetime) -> tuple[AppContext, FixedClock]:
+    """The same database seen through a clock the test moves (for holds, "now")."""
+    clock = FixedClock(when)
+    return AppContext(ctx.choice, ctx.db, MessageBus(ctx.db, clock), clock), clock
