@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_app.text_search import client_search_key
@@ -23,9 +23,13 @@ class Client(IdMixin, Base):
     __table_args__ = (
         CheckConstraint("length(trim(full_name)) > 0", name="name_not_empty"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="reachable"),
+        # Search walks this index in name order and reads the key from it
+        # without touching the table: a common term stops after a few rows,
+        # a rare one scans a compact index instead of 100 000 table rows.
+        Index("ix_client_search", "full_name", "search_key", "archived_at"),
     )
 
-    full_name: Mapped[str] = mapped_column(String(200), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
     date_of_birth: Mapped[date | None]
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(40), index=True)

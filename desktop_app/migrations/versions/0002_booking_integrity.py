@@ -147,6 +147,8 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("client", schema=None) as batch_op:
         batch_op.alter_column("search_key", existing_type=sa.String(length=600), nullable=False)
+        batch_op.drop_index("ix_client_full_name")
+        batch_op.create_index("ix_client_search", ["full_name", "search_key", "archived_at"])
 
     if bind.dialect.name == "postgresql":
         op.execute(_PG_FUNCTION)
@@ -174,7 +176,9 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS appointment_no_overlap_insert")
         op.execute("DROP TRIGGER IF EXISTS appointment_no_overlap_update")
     with op.batch_alter_table("client", schema=None) as batch_op:
+        batch_op.drop_index("ix_client_search")
         batch_op.drop_column("search_key")
+        batch_op.create_index("ix_client_full_name", ["full_name"])
     with op.batch_alter_table("appointment", schema=None) as batch_op:
         batch_op.drop_constraint("buffers_range", type_="check")
         batch_op.drop_constraint("shorter_than_a_day", type_="check")
