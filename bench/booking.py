@@ -25,19 +25,19 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy.engine import URL, make_url  # noqa: E402
+from sqlalchemy.engine import URL, make_url
 
-from bench._common import p95, timed  # noqa: E402
-from desktop_app.actor import Actor, workstation_name  # noqa: E402
-from desktop_app.app_context import AppContext, open_app  # noqa: E402
-from desktop_app.commands import (  # noqa: E402
+from bench._common import p95, timed
+from desktop_app.actor import Actor, workstation_name
+from desktop_app.app_context import AppContext, open_app
+from desktop_app.commands import (
     BookAppointment,
     RegisterClient,
     SetWeeklyRules,
     WeeklyBlockInput,
 )
-from desktop_app.config import DatabaseChoice  # noqa: E402
-from models import (  # noqa: E402
+from desktop_app.config import DatabaseChoice
+from models import (
     Practitioner,
     PractitionerDecision,
     PractitionerStatus,

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from bench._common import open_large_demo, p95, parser  # noqa: E402
-from desktop_app import queries  # noqa: E402
-from models import Client  # noqa: E402
+from bench._common import open_large_demo, p95, parser
+from desktop_app import queries
+from models import Client
 
 TYPED = ["anna", "siân", "mohammed", "o'brien", "zoë", "07700 900", "@example", "lee smith"]
 

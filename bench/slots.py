@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from bench._common import open_large_demo, parser, row, timed  # noqa: E402
-from desktop_app import schedules  # noqa: E402
-from desktop_app import slot_engine as engine  # noqa: E402
-from models import Service, service_practitioner  # noqa: E402
+from bench._common import open_large_demo, parser, row, timed
+from desktop_app import schedules
+from desktop_app import slot_engine as engine
+from models import Service, service_practitioner
 
 DAYS = 60
 
@@ -52,9 +52,7 @@ def main() -> None:
     groups: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for pid, sid in first.items():
         groups[sid].append(pid)
-    popular = max(
-        names, key=lambda sid: sum(1 for _, s_id in offers if s_id == sid)
-    )
+    popular = max(names, key=lambda sid: sum(1 for _, s_id in offers if s_id == sid))
 
     def load_all() -> list[schedules.Inputs]:
         with ctx.db.read_sessions() as s:

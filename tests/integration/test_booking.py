@@ -361,6 +361,6 @@ def test_when_only_the_database_notices_the_clash_the_desk_still_gets_alternativ
 
 
 class _FakeSchedule:
-    class settings:  # noqa: N801  (stands in for engine.ScheduleSettings)
+    class settings:
         buffer_before = timedelta(0)
         buffer_after = timedelta(0)
