@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop_app.config import describe_url
 from desktop_app.errors import ConfigError, DatabaseUnavailable
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Generous: under a burst of writers SQLite gives the lock to no one in
+# particular, and a desk that waits a little is better than one that fails.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "clinicdesk_write"
 
 # Filesystems on which SQLite's WAL (shared memory between processes) is unsafe.
