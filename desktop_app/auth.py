@@ -148,7 +148,8 @@ def login(db: Database, email: str, password: str, clock: Clock | None = None) -
 
 
 def unlock(db: Database, actor: Actor, password: str, clock: Clock | None = None) -> bool:
-    """The idle lock opens only for the same person's password."""
+    """The idle lock opens only for the same person's password. LoginThrottled
+    is raised, not swallowed, so the lock screen can say how long to wait."""
     if actor.account_id is None:
         return False
     with db.read_sessions() as s:
@@ -158,6 +159,8 @@ def unlock(db: Database, actor: Actor, password: str, clock: Clock | None = None
         email = account.email
     try:
         again = login(db, email, password, clock)
+    except LoginThrottled:
+        raise
     except LoginFailed:
         return False
     return again.account_id == actor.account_id

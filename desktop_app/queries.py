@@ -53,6 +53,7 @@ class StaffRow:
     name: str
     roles: frozenset[Role]
     is_active: bool
+    phone: str | None = None
 
 
 def staff_accounts(db: Database) -> list[StaffRow]:
@@ -62,7 +63,7 @@ def staff_accounts(db: Database) -> list[StaffRow]:
             .options(selectinload(StaffAccount.roles))
             .order_by(StaffAccount.name)
         )
-        return [StaffRow(a.id, a.email, a.name, a.role_set, a.is_active) for a in accounts]
+        return [StaffRow(a.id, a.email, a.name, a.role_set, a.is_active, a.phone) for a in accounts]
 
 
 @dataclass(frozen=True)

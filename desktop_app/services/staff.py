@@ -24,7 +24,15 @@ from desktop_app.passwords import check_password_strength, hash_password, verify
 from desktop_app.unit_of_work import UnitOfWork
 from desktop_app.uploads import check_photo
 from desktop_app.validation import normalise_email, require_text
-from models import Role, StaffAccount, StaffRole
+from models import (
+    Practitioner,
+    PractitionerDecision,
+    PractitionerStatus,
+    Role,
+    ScheduleSettings,
+    StaffAccount,
+    StaffRole,
+)
 
 EVERYONE = frozenset(Role)
 
@@ -76,6 +84,31 @@ def create_first_manager(uow: UnitOfWork, cmd: CreateFirstManager, actor: Actor)
     return Outcome(result=account.id, target=f"staff:{account.id}")
 
 
+def _ensure_practitioner(uow: UnitOfWork, account: StaffAccount, actor: Actor) -> None:
+    """A manager who gives someone the practitioner role vouches for them: the
+    practitioner record is made and approved in the same transaction, so the
+    role takes effect (applicants go through SubmitApplication instead)."""
+    exists_already = uow.session.scalar(
+        select(Practitioner.id).where(Practitioner.account_id == account.id)
+    )
+    if exists_already is not None:
+        return
+    p = Practitioner(account_id=account.id, profession="Practitioner")
+    uow.session.add(p)
+    uow.session.flush()
+    uow.session.add(ScheduleSettings(practitioner_id=p.id))
+    uow.session.add(
+        PractitionerDecision(
+            practitioner_id=p.id,
+            seq=1,
+            status=PractitionerStatus.APPROVED,
+            decided_by_id=actor.account_id,
+            decided_at=uow.clock.now(),
+            reason="account created by a manager",
+        )
+    )
+
+
 @handles(CreateStaffAccount, roles={Role.MANAGER})
 def create_staff_account(uow: UnitOfWork, cmd: CreateStaffAccount, actor: Actor) -> Outcome:
     account = new_account(
@@ -86,6 +119,8 @@ def create_staff_account(uow: UnitOfWork, cmd: CreateStaffAccount, actor: Actor)
         roles=cmd.roles,
         phone=cmd.phone,
     )
+    if Role.PRACTITIONER in cmd.roles:
+        _ensure_practitioner(uow, account, actor)
     return Outcome(result=account.id, target=f"staff:{account.id}")
 
 
@@ -124,6 +159,8 @@ def update_staff_account(uow: UnitOfWork, cmd: UpdateStaffAccount, actor: Actor)
     account.roles = [r for r in account.roles if r.role in wanted] + [
         StaffRole(role=r) for r in sorted(wanted - account.role_set)
     ]
+    if Role.PRACTITIONER in wanted:
+        _ensure_practitioner(uow, account, actor)
     uow.emit(StaffAccountChanged(account.id))
     return Outcome(target=f"staff:{account.id}", changes={"before": before})
 

@@ -329,3 +329,14 @@ def test_audit_log_filters_and_exports(clinic: Clinic) -> None:
     assert [line.command for line in about] == ["UpdateClient"]
     later = entries(clinic.app.db, AuditFilter(start=NOW + timedelta(days=1)))
     assert later == []
+
+
+def test_a_practitioner_account_made_by_a_manager_can_practise_at_once(clinic: Clinic) -> None:
+    account = clinic.staff("pat@clinic.test", Role.PRACTITIONER)
+    pat = clinic.login("pat@clinic.test", "staff-pass-1")
+    assert Role.PRACTITIONER in pat.roles
+    pid = practitioner_queries.practitioner_of_account(clinic.app.db, account)
+    assert pid is not None
+    profile = practitioner_queries.profile(clinic.app.db, pid)
+    assert profile is not None and profile.status == PractitionerStatus.APPROVED
+    assert profile.decisions[0].decided_by == "Bo Boss"
