@@ -119,7 +119,8 @@ def _read_new_password(from_stdin: bool) -> str:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    ctx = _open(args)
+    # The window is the one place the timer of due work (reminders, expiries) runs.
+    ctx = open_app(choose_database(args.database), scheduler=True)
     try:
         if args.demo:
             from desktop_app.demo import database_is_empty, seed_demo

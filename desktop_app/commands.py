@@ -7,13 +7,14 @@ possible. A field marked `secret` never reaches the audit log.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-from models.enums import AppointmentSource, Role
+from models.enums import AppointmentSource, PaymentMethod, Role
 
 
 def secret(**kwargs: Any) -> Any:
@@ -329,6 +330,18 @@ class ReleaseHold(Command):
     hold_id: uuid.UUID
 
 
+class PaymentChoice(enum.StrEnum):
+    """How a booking is paid."""
+
+    # Money at the desk, taken separately: what booking did before credits.
+    DESK = "desk"
+    # The client's credits: partner credits that fit the service first, then
+    # the credits that expire soonest (desktop_app.ledger.plan_draws).
+    CREDITS = "credits"
+    # Partner credits only: refused rather than dipping into bought credits.
+    PARTNER = "partner"
+
+
 @dataclass(frozen=True, kw_only=True)
 class BookAppointment(Command):
     """Book a slot. `command_id` makes it idempotent: sent twice, it books once."""
@@ -341,6 +354,7 @@ class BookAppointment(Command):
     # The hold this desk placed on the slot, consumed by the booking.
     hold_id: uuid.UUID | None = None
     room: str | None = None
+    payment: PaymentChoice = PaymentChoice.DESK
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -355,6 +369,8 @@ class RescheduleAppointment(Command):
 class CancelAppointment(Command):
     appointment_id: uuid.UUID
     reason: str
+    # Managers only: return the credits although the cancellation is late.
+    refund_override_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -388,3 +404,219 @@ class ReadSessionNotes(Command):
     """Reading notes is a command so that every read is audited."""
 
     appointment_id: uuid.UUID
+
+
+# --- credits -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateCreditPack(Command):
+    """A pack the desk can sell, priced in the clinic's currency."""
+
+    name: str
+    credits: int
+    price_cents: int
+    validity_months: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateCreditPack(Command):
+    """Changes what future sales give; credits already sold keep their terms."""
+
+    pack_id: uuid.UUID
+    name: str
+    credits: int
+    price_cents: int
+    validity_months: int
+    is_active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class SellCreditPack(Command):
+    """Sell a pack at the desk: the payment and the credits, in one transaction."""
+
+    client_id: uuid.UUID
+    pack_id: uuid.UUID
+    # What the desk took. It must be the pack's price and currency, so that a
+    # price changed while the dialog was open is noticed rather than charged.
+    amount_cents: int
+    currency: str
+    method: PaymentMethod
+    # None: the next number of the clinic's own series (RC-0000001, ...).
+    receipt_number: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdjustCredits(Command):
+    """A manager's correction, always a ledger entry: + gives credits (a new
+    lot, optionally expiring), - takes them, soonest-expiring first."""
+
+    client_id: uuid.UUID
+    amount: int
+    reason: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundAppointmentCredits(Command):
+    """A manager returns the credits of a late cancellation or a no-show."""
+
+    appointment_id: uuid.UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpireCredits(Command):
+    """The scheduler's job: an expiry entry for what is left of every lot
+    that has lapsed by `now`. Running it again expires nothing more."""
+
+    now: datetime
+
+
+# --- partner organisations ---------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreatePartnerOrganisation(Command):
+    name: str
+    contact_name: str | None = None
+    contact_email: str | None = None
+    # What each employee gets unless an allocation says otherwise.
+    default_credits: int = 1
+    session_duration_min: int = 25
+    validity_days: int = 365
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdatePartnerOrganisation(Command):
+    """New defaults apply to later allocations; earlier ones keep theirs."""
+
+    organisation_id: uuid.UUID
+    name: str
+    contact_name: str | None
+    contact_email: str | None
+    default_credits: int
+    session_duration_min: int
+    validity_days: int
+
+
+@dataclass(frozen=True)
+class AllocationInput:
+    """One employee's allocation, typed in or read from a CSV row."""
+
+    email: str
+    # None: the organisation's default.
+    credits: int | None = None
+    name: str | None = None
+    # The CSV line it came from, so a refusal can name it.
+    line: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllocatePartnerCredits(Command):
+    organisation_id: uuid.UUID
+    allocation: AllocationInput
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportAllocations(Command):
+    """Every row, or none: one bad row refuses the whole import."""
+
+    organisation_id: uuid.UUID
+    rows: tuple[AllocationInput, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeAllocation(Command):
+    """Takes back what is left of an allocation; what was used stays used."""
+
+    allocation_id: uuid.UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkPartnerAllocations(Command):
+    """Credit a client with the allocations waiting for their e-mail address
+    (booking with credits does this by itself)."""
+
+    client_id: uuid.UUID
+
+
+# --- e-mail, notifications and scheduled work -----------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateEmailSettings(Command):
+    """The clinic's e-mail server and reminder times; None leaves a value as it is.
+
+    The password goes to this workstation's OS keyring, never to the
+    database: None keeps the stored one, "" removes it.
+    """
+
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_tls: str | None = None  # none | starttls | ssl
+    smtp_user: str | None = None
+    smtp_from: str | None = None
+    reminder_offsets_min: tuple[int, ...] | None = None
+    send_confirmations: bool | None = None
+    smtp_password: str | None = secret(default=None)
+
+
+@dataclass(frozen=True)
+class TemplateInput:
+    kind: str  # booked | rescheduled | cancelled | reminder
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateTemplates(Command):
+    """Save edited e-mail templates; one equal to its default is stored as the default."""
+
+    templates: tuple[TemplateInput, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetryMessage(Command):
+    """Send a failed (or waiting) outgoing message again, now."""
+
+    message_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkNotificationRead(Command):
+    notification_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkAllNotificationsRead(Command):
+    pass
+
+
+# The scheduler's commands: each does what is due at `as_of` (the scheduler's
+# "now", so a run is reproducible from its audit entry) and claims every item
+# it does in the same transaction, so that several workstations racing over
+# the same database do each item once.
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueReminders(Command):
+    as_of: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpireHolds(Command):
+    as_of: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpireNotifications(Command):
+    as_of: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlagOverdueAppointments(Command):
+    """Tell the desk about appointments still `booked` well after they ended."""
+
+    as_of: datetime

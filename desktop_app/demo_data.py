@@ -17,6 +17,8 @@ slot engine would offer.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import random
 import unicodedata
 import uuid
@@ -230,6 +232,19 @@ class _Practitioner:
     max_per_day: int | None = None
     suspended_on: date | None = None
     caseload: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _DemoLot:
+    """Credits added together, while the demo's ledger is replayed."""
+
+    id: uuid.UUID
+    left: int
+    expires: datetime
+    name: str
+    bought_at: datetime
+    allocation: Row | None
+    expired: bool = False
 
 
 @dataclass
@@ -738,10 +753,12 @@ class _Generator:
                     allocated_at = self.now - _seconds(rng, 30 * 86400, 150 * 86400)
                 else:
                     allocated_at = self.now - _seconds(rng, 5 * 86400, 100 * 86400)
+                revoked = status is AllocationStatus.REVOKED
                 row = {
                     "id": _uid(rng),
                     "organisation_id": org_id,
                     "employee_email": email,
+                    "employee_name": f"{first} {last}",
                     "client_id": None,
                     "credits": credits,
                     "session_duration_min": 25,
@@ -749,6 +766,9 @@ class _Generator:
                     "allocated_at": allocated_at,
                     "allocated_by_id": self.manager_id,
                     "expires_at": allocated_at + timedelta(days=validity),
+                    "revoked_at": allocated_at + timedelta(days=7) if revoked else None,
+                    "revoked_by_id": self.manager_id if revoked else None,
+                    "revoke_reason": "Left the company" if revoked else None,
                 }
                 if client_index is not None:
                     client = self.client_rows[client_index]
@@ -967,6 +987,13 @@ class _Generator:
     # -- money and credits ---------------------------------------------------------
 
     def ledger(self) -> None:
+        """Payments and the credit ledger, as the credit commands would write them.
+
+        Each client's history is replayed in time order (allocations credited,
+        bookings paid, cancellations refunded, lots expiring), so that every
+        entry names its lot and the database's ledger trigger, which checks
+        each row as it is inserted, finds nothing to refuse.
+        """
         rng = self.rng("ledger")
         payments: list[Row] = []
         entries: list[Row] = []
@@ -1000,13 +1027,17 @@ class _Generator:
             *,
             actor: uuid.UUID | None = None,
             appointment: Row | None = None,
+            lot: _DemoLot | None = None,
             allocation: Row | None = None,
             payment: uuid.UUID | None = None,
             expires_at: datetime | None = None,
-        ) -> None:
+        ) -> uuid.UUID:
+            entry_id = _uid(rng)
+            if lot is not None:
+                allocation = lot.allocation
             entries.append(
                 {
-                    "id": _uid(rng),
+                    "id": entry_id,
                     "client_id": client["id"],
                     "kind": kind,
                     "amount": amount,
@@ -1017,164 +1048,168 @@ class _Generator:
                     "allocation_id": allocation["id"] if allocation else None,
                     "payment_id": payment,
                     "expires_at": expires_at,
+                    "lot_id": lot.id if lot else None,
+                    "command_id": None,
+                    # Written in this order within an instant (a refund before
+                    # the expiry it causes); dropped before insertion.
+                    "_seq": len(entries),
                 }
             )
-
-        # Partner allocations are credited when given, to the client they belong to.
-        allocation_left: dict[uuid.UUID, int] = {}
-        client_of: dict[uuid.UUID, int] = {}
-        for i, allocations in self.client_allocations.items():
-            for a in allocations:
-                allocation_left[a["id"]] = a["credits"]
-                client_of[a["id"]] = i
-                entry(
-                    self.client_rows[i],
-                    CreditEntryKind.PARTNER_ALLOCATION,
-                    a["credits"],
-                    a["allocated_at"],
-                    "Partner allocation",
-                    actor=self.manager_id,
-                    allocation=a,
-                    expires_at=a["expires_at"],
-                )
+            return entry_id
 
         pack_weights = (20, 50, 30)
-        for i in sorted(by_client):
+        order = itertools.count()
+        clients = sorted(set(by_client) | set(self.client_allocations))
+        for i in clients:
             client = self.client_rows[i]
-            visits = sorted(by_client[i], key=lambda rc: rc[0]["created_at"])
             buys_packs = i not in self.partner_clients and rng.random() < 0.35
-            # Credit lots: [credits left, expiry, pack name, bought at].
-            lots: list[list[Any]] = []
+            lots: list[_DemoLot] = []
             bought_any = False
-            for row, c in visits:
-                service = self.services[c.service]
-                cost = service["price_credits"]
-                booked_at = row["created_at"]
-                cancelled_at = row["cancelled_at"]
-                # The usual policy: credits come back when cancelled a day ahead.
-                refundable = cancelled_at is not None and row["starts_at"] - cancelled_at >= (
-                    timedelta(hours=24)
-                )
-                what = f"{service['name']} {row['reference']}"
-                paid_with_credits = False
-                if c.service == "partner":
-                    usable = next(
-                        (
-                            a
-                            for a in self.client_allocations.get(i, [])
-                            if a["allocated_at"] <= booked_at < a["expires_at"]
-                            and allocation_left[a["id"]] >= 1
-                        ),
-                        None,
-                    )
-                    if usable is not None:
-                        allocation_left[usable["id"]] -= 1
-                        entry(
-                            client,
-                            CreditEntryKind.USE,
-                            -1,
-                            booked_at,
-                            what,
-                            actor=row["created_by_id"],
-                            appointment=row,
-                            allocation=usable,
-                        )
-                        if refundable:
-                            entry(
-                                client,
-                                CreditEntryKind.REFUND,
-                                1,
-                                row["cancelled_at"],
-                                f"Cancelled in time: {what}",
-                                actor=row["cancelled_by_id"],
-                                appointment=row,
-                                allocation=usable,
-                            )
-                        paid_with_credits = True
-                elif buys_packs and cost is not None:
-                    live = [lot for lot in lots if lot[1] > booked_at and lot[0] > 0]
-                    if sum(lot[0] for lot in live) < cost and (
-                        not bought_any or rng.random() < 0.75
-                    ):
-                        pack = rng.choices(cat.CREDIT_PACKS, pack_weights)[0]
-                        name, credits, price, months = pack
-                        bought_at = booked_at - _seconds(rng, 60, 1800)
-                        payment_id = pay(client, price, bought_at)
-                        expires = bought_at + relativedelta(months=months)
-                        entry(
-                            client,
-                            CreditEntryKind.PURCHASE,
-                            credits,
-                            bought_at,
-                            f"Bought the {name} pack",
-                            actor=rng.choice(self.desk_ids),
-                            payment=payment_id,
-                            expires_at=expires,
-                        )
-                        lots.append([credits, expires, name, bought_at])
-                        live.append(lots[-1])
-                        bought_any = True
-                    if sum(lot[0] for lot in live) >= cost:
-                        # The soonest-expiring credits go first.
-                        need = cost
-                        for lot in sorted(live, key=lambda lot: lot[1]):
-                            take = min(need, lot[0])
-                            lot[0] -= take
-                            need -= take
-                            if need == 0:
-                                break
-                        entry(
-                            client,
-                            CreditEntryKind.USE,
-                            -cost,
-                            booked_at,
-                            what,
-                            actor=row["created_by_id"],
-                            appointment=row,
-                        )
-                        if refundable:
-                            entry(
-                                client,
-                                CreditEntryKind.REFUND,
-                                cost,
-                                row["cancelled_at"],
-                                f"Cancelled in time: {what}",
-                                actor=row["cancelled_by_id"],
-                                appointment=row,
-                            )
-                        paid_with_credits = True
-                if not paid_with_credits and row["status"] is AppointmentStatus.COMPLETED:
-                    pay(client, service["price_cents"], row["ends_at"])
-            for left, expires, name, bought_at in lots:
-                if left > 0 and expires <= self.now:
-                    entry(
+            paid: dict[uuid.UUID, list[tuple[_DemoLot, int]]] = {}
+            # (when, order within an instant, tie-break, what, payload)
+            timeline: list[tuple[datetime, int, int, str, Any]] = []
+
+            def add_lot(
+                lot: _DemoLot,
+                lots: list[_DemoLot] = lots,
+                timeline: list[tuple[datetime, int, int, str, Any]] = timeline,
+            ) -> None:
+                lots.append(lot)
+                if lot.expires <= self.now:
+                    heapq.heappush(timeline, (lot.expires, 1, next(order), "expire", lot))
+
+            for a in self.client_allocations.get(i, []):
+                heapq.heappush(timeline, (a["allocated_at"], 0, next(order), "grant", a))
+            for row, c in by_client.get(i, []):
+                heapq.heappush(timeline, (row["created_at"], 2, next(order), "book", (row, c)))
+                if row["cancelled_at"] is not None:
+                    heapq.heappush(timeline, (row["cancelled_at"], 3, next(order), "cancel", row))
+            while timeline:
+                at, _, _, what, payload = heapq.heappop(timeline)
+                if what == "grant":
+                    a = payload
+                    lot_id = entry(
                         client,
-                        CreditEntryKind.EXPIRY,
-                        -left,
-                        expires,
-                        f"{left} unused credit(s) of the {name} pack bought "
-                        f"{bought_at:%d %b %Y} expired",
+                        CreditEntryKind.PARTNER_ALLOCATION,
+                        a["credits"],
+                        at,
+                        "Partner allocation",
+                        actor=self.manager_id,
+                        allocation=a,
+                        expires_at=a["expires_at"],
                     )
+                    add_lot(_DemoLot(lot_id, a["credits"], a["expires_at"], "", at, a))
+                elif what == "expire":
+                    lot = payload
+                    lot.expired = True
+                    if lot.left > 0:
+                        text = (
+                            "Unused partner credits expired"
+                            if lot.allocation
+                            else f"{lot.left} unused credit(s) of the {lot.name} pack bought "
+                            f"{lot.bought_at:%d %b %Y} expired"
+                        )
+                        entry(client, CreditEntryKind.EXPIRY, -lot.left, at, text, lot=lot)
+                        lot.left = 0
+                elif what == "book":
+                    row, c = payload
+                    service = self.services[c.service]
+                    cost = service["price_credits"]
+                    what_for = f"{service['name']} {row['reference']}"
+                    draws: list[tuple[_DemoLot, int]] = []
+                    live = [lot for lot in lots if not lot.expired and lot.left > 0]
+                    if c.service == "partner":
+                        usable = [lot for lot in live if lot.allocation is not None]
+                        if usable:
+                            draws = [(min(usable, key=lambda lot: lot.expires), 1)]
+                    elif buys_packs and cost is not None:
+                        own = [lot for lot in live if lot.allocation is None]
+                        if sum(lot.left for lot in own) < cost and (
+                            not bought_any or rng.random() < 0.75
+                        ):
+                            name, credits, price, months = rng.choices(
+                                cat.CREDIT_PACKS, pack_weights
+                            )[0]
+                            bought_at = at - _seconds(rng, 60, 1800)
+                            payment_id = pay(client, price, bought_at)
+                            expires = bought_at + relativedelta(months=months)
+                            lot_id = entry(
+                                client,
+                                CreditEntryKind.PURCHASE,
+                                credits,
+                                bought_at,
+                                f"{name} pack",
+                                actor=rng.choice(self.desk_ids),
+                                payment=payment_id,
+                                expires_at=expires,
+                            )
+                            add_lot(_DemoLot(lot_id, credits, expires, name, bought_at, None))
+                            own.append(lots[-1])
+                            bought_any = True
+                        if sum(lot.left for lot in own) >= cost:
+                            # The soonest-expiring credits go first.
+                            need = cost
+                            for lot in sorted(own, key=lambda lot: lot.expires):
+                                take = min(need, lot.left)
+                                if take:
+                                    draws.append((lot, take))
+                                need -= take
+                    for lot, take in draws:
+                        lot.left -= take
+                        entry(
+                            client,
+                            CreditEntryKind.USE,
+                            -take,
+                            at,
+                            what_for,
+                            actor=row["created_by_id"],
+                            appointment=row,
+                            lot=lot,
+                        )
+                    if draws:
+                        paid[row["id"]] = draws
+                    elif row["status"] is AppointmentStatus.COMPLETED:
+                        pay(client, service["price_cents"], row["ends_at"])
+                else:
+                    row = payload
+                    # The usual policy: credits come back when cancelled a day ahead.
+                    if row["starts_at"] - at < timedelta(hours=24):
+                        continue
+                    for lot, take in paid.get(row["id"], []):
+                        entry(
+                            client,
+                            CreditEntryKind.REFUND,
+                            take,
+                            at,
+                            f"Cancelled {row['reference']} in time",
+                            actor=row["cancelled_by_id"],
+                            appointment=row,
+                            lot=lot,
+                        )
+                        if lot.expired:
+                            # Returned to a lot that has lapsed: gone again at once.
+                            entry(
+                                client,
+                                CreditEntryKind.EXPIRY,
+                                -take,
+                                at,
+                                f"{take} returned credit(s) had already expired",
+                                lot=lot,
+                            )
+                        else:
+                            lot.left += take
+            for lot in lots:
+                if lot.allocation is not None:
+                    lot.allocation["_left"] = lot.left
 
         for a in self.allocations:
-            left = allocation_left.get(a["id"])
-            if left is None:
-                if a["expires_at"] <= self.now and a["status"] is AllocationStatus.ACTIVE:
-                    a["status"] = AllocationStatus.EXPIRED
+            if a["status"] is AllocationStatus.REVOKED:
                 continue
             if a["expires_at"] <= self.now:
                 a["status"] = AllocationStatus.EXPIRED
-                if left > 0:
-                    entry(
-                        self.client_rows[client_of[a["id"]]],
-                        CreditEntryKind.EXPIRY,
-                        -left,
-                        a["expires_at"],
-                        "Unused partner credits expired",
-                        allocation=a,
-                    )
-            elif left == 0:
+            elif a.pop("_left", None) == 0:
                 a["status"] = AllocationStatus.USED
+            a.pop("_left", None)
 
         # A few goodwill credits, as a manager would give after a late start.
         goodwill = [i for i in sorted(by_client) if i not in self.partner_clients]
@@ -1191,7 +1226,7 @@ class _Generator:
         payments.sort(key=lambda r: (r["received_at"], r["id"]))
         for n, row in enumerate(payments, start=1):
             row["receipt_number"] = f"RC-{n:07d}"
-        entries.sort(key=lambda r: (r["created_at"], r["id"]))
+        entries.sort(key=lambda r: (r["created_at"], r.pop("_seq")))
         self.tables["payment"] = payments
         self.tables["credit_entry"] = entries
 

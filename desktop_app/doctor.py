@@ -30,7 +30,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from desktop_app import schema
 from desktop_app.audit_log import verify_chain
@@ -39,6 +39,7 @@ from desktop_app.errors import SchemaTooNew
 from desktop_app.text_search import client_search_key
 from models import (
     LIVE_APPOINTMENT_STATUSES,
+    AllocationStatus,
     Appointment,
     Client,
     CreditEntry,
@@ -340,8 +341,177 @@ def check_credit_balances(session: Session) -> Finding:
     return Finding(name, True, "every credit entry has a client and no balance is negative")
 
 
+def _lot_balances() -> Any:
+    """Every lot with its client, amount and what is left of it."""
+    lot = aliased(CreditEntry)
+    drawn = aliased(CreditEntry)
+    return (
+        select(
+            lot.id.label("lot_id"),
+            lot.client_id.label("client_id"),
+            lot.amount.label("amount"),
+            lot.allocation_id.label("allocation_id"),
+            (lot.amount + func.coalesce(func.sum(drawn.amount), 0)).label("left"),
+        )
+        .outerjoin(drawn, drawn.lot_id == lot.id)
+        .where(lot.lot_id.is_(None), lot.amount > 0)
+        .group_by(lot.id, lot.client_id, lot.amount, lot.allocation_id)
+        .subquery()
+    )
+
+
+def check_credit_lots(session: Session) -> Finding:
+    """Every credit taken names a lot of its client, and no lot is overdrawn
+    or given back more than was taken from it (the ledger trigger's rules,
+    for rows that got past it or predate it)."""
+    name = "credit lots"
+    items: list[str] = []
+    total = 0
+    who = (Client.full_name, Client.email, Client.id)
+
+    lotless = and_(CreditEntry.amount < 0, CreditEntry.lot_id.is_(None))
+    count = session.scalar(select(func.count()).select_from(CreditEntry).where(lotless)) or 0
+    total += count
+    for full_name, email, client_id, kind, amount, at in session.execute(
+        select(*who, CreditEntry.kind, CreditEntry.amount, CreditEntry.created_at)
+        .join(Client, Client.id == CreditEntry.client_id)
+        .where(lotless)
+        .order_by(Client.full_name, CreditEntry.created_at)
+        .limit(MAX_LISTED)
+    ):
+        items.append(
+            f"{_client_label(full_name, email, client_id)}: {kind.value} entry of {amount} on "
+            f"{_when(at)} takes credits from no lot"
+        )
+
+    lot = aliased(CreditEntry)
+    foreign = and_(
+        CreditEntry.lot_id.isnot(None),
+        (lot.client_id != CreditEntry.client_id) | lot.lot_id.isnot(None) | (lot.amount <= 0),
+    )
+    joined = select(func.count()).select_from(CreditEntry).join(lot, lot.id == CreditEntry.lot_id)
+    count = session.scalar(joined.where(foreign)) or 0
+    total += count
+    for full_name, email, client_id, kind, amount in session.execute(
+        select(*who, CreditEntry.kind, CreditEntry.amount)
+        .join(lot, lot.id == CreditEntry.lot_id)
+        .join(Client, Client.id == CreditEntry.client_id)
+        .where(foreign)
+        .limit(max(0, MAX_LISTED - len(items)))
+    ):
+        items.append(
+            f"{_client_label(full_name, email, client_id)}: {kind.value} entry of {amount} "
+            "names a lot that is not one of theirs"
+        )
+
+    lots = _lot_balances()
+    bad = (lots.c.left < 0) | (lots.c.left > lots.c.amount)
+    count = session.scalar(select(func.count()).select_from(lots).where(bad)) or 0
+    total += count
+    for full_name, email, client_id, amount, left, lot_id in session.execute(
+        select(*who, lots.c.amount, lots.c.left, lots.c.lot_id)
+        .join(lots, lots.c.client_id == Client.id)
+        .where(bad)
+        .order_by(Client.full_name)
+        .limit(max(0, MAX_LISTED - len(items)))
+    ):
+        state = "is overdrawn" if left < 0 else "was given back more than was taken"
+        items.append(
+            f"{_client_label(full_name, email, client_id)}: the lot {_show(lot_id)} of {amount} "
+            f"credits {state} ({left} left)"
+        )
+
+    net = func.sum(CreditEntry.amount)
+    over_refunded = (
+        select(CreditEntry.appointment_id, CreditEntry.lot_id)
+        .where(
+            CreditEntry.appointment_id.isnot(None),
+            CreditEntry.lot_id.isnot(None),
+            CreditEntry.kind.in_((CreditEntryKind.USE, CreditEntryKind.REFUND)),
+        )
+        .group_by(CreditEntry.appointment_id, CreditEntry.lot_id)
+        .having(net > 0)
+        .subquery()
+    )
+    count = session.scalar(select(func.count()).select_from(over_refunded)) or 0
+    total += count
+    for (reference,) in session.execute(
+        select(Appointment.reference)
+        .join(over_refunded, over_refunded.c.appointment_id == Appointment.id)
+        .order_by(Appointment.reference)
+        .limit(max(0, MAX_LISTED - len(items)))
+    ):
+        items.append(f"appointment {reference} was refunded more credits than it used")
+
+    if total:
+        return Finding(name, False, _listing(items, total, "lot problem", "lot problems"))
+    return Finding(name, True, "every credit taken comes from a lot, and no lot is overdrawn")
+
+
+def _allocation_status_problems(session: Session) -> tuple[list[str], int]:
+    """An allocation's status and client agree with its lot in the ledger."""
+    grant = aliased(CreditEntry)
+    lots = _lot_balances()
+    left = lots.c.left
+    status = PartnerAllocation.status
+    problem = case(
+        (
+            and_(PartnerAllocation.client_id.isnot(None), grant.id.is_(None)),
+            literal("is linked to a client but was never credited to them"),
+        ),
+        (
+            and_(
+                grant.id.isnot(None),
+                (PartnerAllocation.client_id.is_(None))
+                | (grant.client_id != PartnerAllocation.client_id),
+            ),
+            literal("was credited to another client than the one it is linked to"),
+        ),
+        (
+            and_(status == AllocationStatus.USED, left > 0),
+            literal("is marked used but has credits left"),
+        ),
+        (
+            and_(status.in_((AllocationStatus.EXPIRED, AllocationStatus.REVOKED)), left > 0),
+            literal("is expired or revoked but its credits can still be spent"),
+        ),
+        (
+            and_(status == AllocationStatus.ACTIVE, left == 0),
+            literal("is marked active but nothing is left of it"),
+        ),
+        else_=literal(None),
+    ).label("problem")
+    rows = (
+        select(
+            PartnerAllocation.employee_email.label("email"),
+            PartnerOrganisation.name.label("organisation"),
+            problem,
+        )
+        .join(PartnerOrganisation, PartnerOrganisation.id == PartnerAllocation.organisation_id)
+        .outerjoin(
+            grant,
+            and_(
+                grant.allocation_id == PartnerAllocation.id,
+                grant.kind == CreditEntryKind.PARTNER_ALLOCATION,
+            ),
+        )
+        .outerjoin(lots, lots.c.lot_id == grant.id)
+        .subquery()
+    )
+    found = rows.c.problem.isnot(None)
+    total = session.scalar(select(func.count()).select_from(rows).where(found)) or 0
+    listed = session.execute(
+        select(rows.c.email, rows.c.organisation, rows.c.problem)
+        .where(found)
+        .order_by(rows.c.organisation, rows.c.email)
+        .limit(MAX_LISTED)
+    ).all()
+    return [f"the allocation of {e} ({o}) {p}" for e, o, p in listed], total
+
+
 def check_partner_allocations(session: Session) -> Finding:
-    """An allocation never gives out more than its credits, nor is credited twice."""
+    """An allocation never gives out more than its credits, nor is credited
+    twice, and its client and status agree with its lot in the ledger."""
     name = "partner allocations"
     is_grant = CreditEntry.kind == CreditEntryKind.PARTNER_ALLOCATION
     drawn = func.coalesce(func.sum(case((is_grant, literal(0)), else_=-CreditEntry.amount)), 0)
@@ -363,8 +533,11 @@ def check_partner_allocations(session: Session) -> Finding:
         PartnerAllocation.__table__, PartnerAllocation.id == per_allocation.c.allocation_id
     )
     total = session.scalar(select(func.count()).select_from(joined).where(over)) or 0
-    if not total:
-        return Finding(name, True, "no allocation was used beyond its credits")
+    status_items, status_total = _allocation_status_problems(session)
+    if not total and not status_total:
+        return Finding(
+            name, True, "no allocation was used beyond its credits, and each agrees with its lot"
+        )
     rows = session.execute(
         select(
             PartnerAllocation.employee_email,
@@ -389,9 +562,12 @@ def check_partner_allocations(session: Session) -> Finding:
             items.append(
                 f"the allocation of {email} ({organisation}) was credited {given} of {credits}"
             )
-    return Finding(
-        name, False, _listing(items, total, "overdrawn allocation", "overdrawn allocations")
-    )
+    if status_total:
+        items = (items + status_items)[:MAX_LISTED]
+        detail = _listing(items, total + status_total, "allocation problem", "allocation problems")
+    else:
+        detail = _listing(items, total, "overdrawn allocation", "overdrawn allocations")
+    return Finding(name, False, detail)
 
 
 # --- audit log and practitioners ------------------------------------------------------
@@ -463,6 +639,7 @@ SESSION_CHECKS: tuple[tuple[str, Callable[[Session], Finding]], ...] = (
     ("overlapping appointments", check_overlaps),
     ("appointment times", check_appointment_times),
     ("credit balances", check_credit_balances),
+    ("credit lots", check_credit_lots),
     ("partner allocations", check_partner_allocations),
     ("audit log", check_audit_chain),
     ("practitioner status", check_practitioner_decisions),

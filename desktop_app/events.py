@@ -67,3 +67,36 @@ class PractitionerChanged(Event):
 @dataclass(frozen=True)
 class NotificationsChanged(Event):
     recipient_ids: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True)
+class CreditsChanged(Event):
+    """A client's ledger gained entries (bought, used, refunded, adjusted, expired)."""
+
+    client_ids: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True)
+class CreditPacksChanged(Event):
+    pack_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class PartnerOrganisationChanged(Event):
+    """The organisation or its allocations changed."""
+
+    organisation_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class EmailSettingsChanged(Event):
+    """The e-mail server, reminder times or templates changed."""
+
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutboxChanged(Event):
+    """Messages were queued again or given up by a command (not by the sender itself)."""
+
+    message_ids: tuple[uuid.UUID, ...]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from desktop_app.events import NotificationsChanged
 from desktop_app.unit_of_work import UnitOfWork
 from models import (
+    Appointment,
     MessageChannel,
     MessageStatus,
     Notification,
@@ -28,7 +29,14 @@ from models import (
 NOTIFICATION_LIFETIME = timedelta(days=90)
 
 
-def notify(uow: UnitOfWork, recipients: Iterable[uuid.UUID], kind: str, text: str) -> None:
+def notify(
+    uow: UnitOfWork,
+    recipients: Iterable[uuid.UUID],
+    kind: str,
+    text: str,
+    *,
+    target: str | None = None,
+) -> None:
     now = uow.clock.now()
     ids = tuple(dict.fromkeys(recipients))
     for rid in ids:
@@ -39,6 +47,7 @@ def notify(uow: UnitOfWork, recipients: Iterable[uuid.UUID], kind: str, text: st
                 text=text,
                 created_at=now,
                 expires_at=now + NOTIFICATION_LIFETIME,
+                target=target,
             )
         )
     if ids:
@@ -55,16 +64,28 @@ def staff_with_role(uow: UnitOfWork, role: Role) -> list[uuid.UUID]:
     )
 
 
-def queue_email(uow: UnitOfWork, to: str, subject: str, body: str) -> None:
+def queue_email(
+    uow: UnitOfWork,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    kind: str = "general",
+    appointment: Appointment | None = None,
+) -> OutgoingMessage:
+    """Queue an e-mail; one about an appointment records which start it was about."""
     now = uow.clock.now()
-    uow.session.add(
-        OutgoingMessage(
-            channel=MessageChannel.EMAIL,
-            recipient=to,
-            subject=subject,
-            body=body,
-            status=MessageStatus.QUEUED,
-            created_at=now,
-            next_attempt_at=now,
-        )
+    message = OutgoingMessage(
+        channel=MessageChannel.EMAIL,
+        kind=kind,
+        recipient=to,
+        subject=subject,
+        body=body,
+        status=MessageStatus.QUEUED,
+        created_at=now,
+        next_attempt_at=now,
+        appointment_id=appointment.id if appointment is not None else None,
+        about_starts_at=appointment.starts_at if appointment is not None else None,
     )
+    uow.session.add(message)
+    return message

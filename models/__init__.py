@@ -30,6 +30,7 @@ from models.enums import (
 from models.notification import Notification, OutgoingMessage
 from models.partner import PartnerAllocation, PartnerOrganisation
 from models.practitioner import Practitioner, PractitionerDecision, PractitionerDocument
+from models.scheduler import JobClaim, ReminderClaim
 from models.service import Service, service_practitioner
 from models.settings import ClinicSetting
 from models.staff import StaffAccount, StaffRole
@@ -49,6 +50,7 @@ __all__ = [
     "CreditEntryKind",
     "CreditPack",
     "DateOverride",
+    "JobClaim",
     "MessageChannel",
     "MessageStatus",
     "Notification",
@@ -63,6 +65,7 @@ __all__ = [
     "PractitionerDocument",
     "PractitionerStatus",
     "RecurringException",
+    "ReminderClaim",
     "Role",
     "ScheduleSettings",
     "Service",

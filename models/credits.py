@@ -2,6 +2,13 @@
 
 A client's balance is the sum of their ledger entries; there is no balance
 column to drift from it. Entries are never edited or deleted.
+
+Credits come in lots: an entry that adds credits without naming a lot
+(a purchase, a partner allocation, a positive adjustment) *is* a lot, with
+its own expiry. Every entry that takes credits names the lot it draws from,
+and a refund names the lot it returns to, so "which credits expire soonest"
+and "what is left of this pack" are sums, not guesses. The database refuses
+an entry that would overdraw a lot or the client's balance (migration 0004).
 """
 
 from __future__ import annotations
@@ -9,11 +16,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin, str_enum, utcnow
 from models.enums import CreditEntryKind, PaymentMethod
+
+# Kinds that always add credits, and kinds that always take them; the rest
+# (adjustment, transfer) go either way.
+ADDING_KINDS = ("purchase", "partner_allocation", "refund", "peer_earn")
+TAKING_KINDS = ("use", "expiry", "peer_spend")
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
 
 
 class CreditPack(IdMixin, Base):
@@ -49,17 +65,48 @@ class CreditEntry(IdMixin, Base):
     __tablename__ = "credit_entry"
     __table_args__ = (
         CheckConstraint("amount <> 0", name="amount_not_zero"),
+        CheckConstraint(
+            f"(kind IN ({_quoted(ADDING_KINDS)}) AND amount > 0) "
+            f"OR (kind IN ({_quoted(TAKING_KINDS)}) AND amount < 0) "
+            "OR kind IN ('adjustment', 'transfer')",
+            name="sign_matches_kind",
+        ),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
+        CheckConstraint(
+            "expires_at IS NULL OR (amount > 0 AND lot_id IS NULL)", name="expiry_only_on_lots"
+        ),
+        CheckConstraint("kind <> 'purchase' OR payment_id IS NOT NULL", name="purchase_paid"),
+        CheckConstraint(
+            "kind <> 'partner_allocation' OR allocation_id IS NOT NULL",
+            name="grant_names_allocation",
+        ),
         Index("ix_credit_entry_client_created", "client_id", "created_at"),
+        # An allocation is credited to its employee once, whoever claims it.
+        Index(
+            "uq_credit_entry_allocation_grant",
+            "allocation_id",
+            unique=True,
+            sqlite_where=text("kind = 'partner_allocation'"),
+            postgresql_where=text("kind = 'partner_allocation'"),
+        ),
     )
 
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"))
     kind: Mapped[CreditEntryKind] = mapped_column(str_enum(CreditEntryKind))
     amount: Mapped[int]  # signed: + adds credits, - takes them
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # None only for the system (the expiry job, the command line).
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_account.id"))
     reason: Mapped[str] = mapped_column(Text)
-    appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointment.id"))
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("appointment.id"), index=True
+    )
     allocation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("partner_allocation.id"))
     payment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payment.id"))
-    # When credits added by this entry lapse (purchases and allocations).
+    # When credits added by this entry lapse (lots only; None: never).
     expires_at: Mapped[datetime | None]
+    # The lot this entry draws from or returns to; None: the entry is a lot.
+    lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("credit_entry.id"), index=True)
+    # The command that wrote it: a retried command is recognised and not
+    # applied twice. One command may write several entries.
+    command_id: Mapped[uuid.UUID | None] = mapped_column(index=True)

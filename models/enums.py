@@ -78,5 +78,9 @@ class MessageChannel(enum.StrEnum):
 
 class MessageStatus(enum.StrEnum):
     QUEUED = "queued"
+    # A workstation holds a lease on it and is talking to the mail server.
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Not sent, on purpose: e.g. a reminder of an appointment since cancelled.
+    SKIPPED = "skipped"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin, str_enum, utcnow
@@ -30,18 +30,31 @@ class PartnerOrganisation(IdMixin, Base):
 
 
 class PartnerAllocation(IdMixin, Base):
-    """Credits an organisation gives one employee, known by e-mail until they book."""
+    """Credits an organisation gives one employee, known by e-mail until they book.
+
+    The credits reach the ledger when the allocation is linked to a client
+    (at allocation time if the e-mail is a client's, else when they first
+    book): one partner_allocation entry, the lot that their sessions draw
+    from. `status` follows that lot: used when nothing is left, expired or
+    revoked when what was left has been taken back.
+    """
 
     __tablename__ = "partner_allocation"
     __table_args__ = (
         CheckConstraint("credits > 0", name="credits_positive"),
+        CheckConstraint("session_duration_min > 0", name="duration_positive"),
         CheckConstraint("employee_email = lower(employee_email)", name="email_lower_case"),
+        CheckConstraint(
+            "(status = 'revoked') = (revoked_at IS NOT NULL)", name="revocation_recorded"
+        ),
     )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("partner_organisation.id"), index=True
     )
     employee_email: Mapped[str] = mapped_column(String(254), index=True)
+    # As the organisation gave it; the client record, once linked, has its own.
+    employee_name: Mapped[str | None] = mapped_column(String(200))
     client_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("client.id"), index=True)
     credits: Mapped[int]
     session_duration_min: Mapped[int]
@@ -51,3 +64,6 @@ class PartnerAllocation(IdMixin, Base):
     allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
     allocated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_account.id"))
     expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_account.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)

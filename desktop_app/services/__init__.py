@@ -5,8 +5,12 @@ from desktop_app.services import (
     booking,
     clients,
     clinic,
+    credits,
     demo,
+    messages,
+    partners,
     practitioners,
+    scheduled,
     staff,
 )
 
@@ -15,7 +19,11 @@ __all__ = [
     "booking",
     "clients",
     "clinic",
+    "credits",
     "demo",
+    "messages",
+    "partners",
     "practitioners",
+    "scheduled",
     "staff",
 ]

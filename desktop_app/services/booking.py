@@ -35,8 +35,11 @@ from desktop_app.commands import (
 )
 from desktop_app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from desktop_app.events import AppointmentChanged, HoldChanged
+from desktop_app.ledger import credits_held
 from desktop_app.messagebus import Outcome, handles
 from desktop_app.schedules import load_inputs
+from desktop_app.services import credits
+from desktop_app.services.messages import announce_appointment
 from desktop_app.unit_of_work import UnitOfWork
 from desktop_app.validation import require_text
 from models import (
@@ -77,6 +80,9 @@ class BookingResult:
     ends_at: datetime
     practitioner_id: uuid.UUID
     video_link: str | None
+    # Credits the booking was paid with (0: paid at the desk). Only booking
+    # fills it in; a reschedule leaves the payment as it was.
+    credits_used: int = 0
 
 
 @dataclass(frozen=True)
@@ -240,8 +246,10 @@ def _write_or_slot_taken(
         raise SlotTaken(_next_free(uow, service, practitioner_id, starts_at)) from exc
 
 
-def _result(a: Appointment) -> BookingResult:
-    return BookingResult(a.id, a.reference, a.starts_at, a.ends_at, a.practitioner_id, a.video_link)
+def _result(a: Appointment, credits_used: int = 0) -> BookingResult:
+    return BookingResult(
+        a.id, a.reference, a.starts_at, a.ends_at, a.practitioner_id, a.video_link, credits_used
+    )
 
 
 @handles(PlaceHold, roles=BOOKERS)
@@ -283,12 +291,16 @@ def book_appointment(uow: UnitOfWork, cmd: BookAppointment, actor: Actor) -> Out
     lock_practitioner(uow, cmd.practitioner_id)
     done = uow.session.scalar(select(Appointment).where(Appointment.command_id == cmd.command_id))
     if done is not None:
-        return Outcome(result=_result(done), no_change=True)
+        used = credits_held(uow.session, done.id)
+        return Outcome(result=_result(done, used), no_change=True)
     client = _client(uow, cmd.client_id)
     practitioner = _practitioner(uow, cmd.practitioner_id)
     _may_act_for(actor, practitioner)
     service = _service(uow, cmd.service_id)
     starts_at = _aware(cmd.starts_at)
+    # Before the slot is looked at: refusing for want of credits is cheap, and
+    # the client's credits stay locked until the booking commits.
+    draws = credits.plan_payment(uow, client, service, cmd.payment, actor)
     if cmd.hold_id is not None:
         hold = uow.session.get(SlotHold, cmd.hold_id)
         # A hold that expired and was cleaned up is fine as long as the slot is
@@ -335,16 +347,22 @@ def book_appointment(uow: UnitOfWork, cmd: BookAppointment, actor: Actor) -> Out
         except IntegrityError as exc:
             if "reference" not in str(exc.orig) or attempt == _REFERENCE_ATTEMPTS - 1:
                 raise
+    used = credits.charge(uow, draws, appointment, service, actor)
+    announce_appointment(uow, appointment, "booked", actor)
     uow.emit(AppointmentChanged(appointment.id, practitioner.id, "booked"))
     return Outcome(
-        result=_result(appointment),
+        result=_result(appointment, used),
         target=f"appointment:{appointment.reference}",
-        changes={"reference": appointment.reference},
+        changes={"reference": appointment.reference, "credits_used": used},
     )
 
 
-def _appointment(uow: UnitOfWork, appointment_id: uuid.UUID, actor: Actor) -> Appointment:
-    a = uow.session.get(Appointment, appointment_id)
+def _appointment(
+    uow: UnitOfWork, appointment_id: uuid.UUID, actor: Actor, *, lock: bool = False
+) -> Appointment:
+    # `lock`: held until commit on PostgreSQL, so two desks cancelling at once
+    # are served one after the other and the second finds it cancelled.
+    a = uow.session.get(Appointment, appointment_id, with_for_update=lock)
     if a is None:
         raise NotFound("That appointment does not exist.")
     p = uow.session.get(Practitioner, a.practitioner_id)
@@ -380,6 +398,7 @@ def reschedule_appointment(uow: UnitOfWork, cmd: RescheduleAppointment, actor: A
         return Outcome(result=_result(a), no_change=True)
     lock_practitioner(uow, practitioner.id)
     schedule = _check_slot(uow, practitioner, service, starts_at, ignore_appointment=a.id)
+    moved_from = a.practitioner_id
     before = {"starts_at": a.starts_at.isoformat(), "practitioner_id": str(a.practitioner_id)}
 
     def move() -> None:
@@ -389,6 +408,7 @@ def reschedule_appointment(uow: UnitOfWork, cmd: RescheduleAppointment, actor: A
         a.buffer_before_min, a.buffer_after_min = _buffers(schedule)
 
     _write_or_slot_taken(uow, service, practitioner.id, starts_at, move)
+    announce_appointment(uow, a, "rescheduled", actor, moved_from=moved_from)
     uow.emit(AppointmentChanged(a.id, practitioner.id, "rescheduled"))
     return Outcome(
         result=_result(a), target=f"appointment:{a.reference}", changes={"before": before}
@@ -397,17 +417,25 @@ def reschedule_appointment(uow: UnitOfWork, cmd: RescheduleAppointment, actor: A
 
 @handles(CancelAppointment, roles=BOOKERS)
 def cancel_appointment(uow: UnitOfWork, cmd: CancelAppointment, actor: Actor) -> Outcome:
-    a = _appointment(uow, cmd.appointment_id, actor)
+    override = credits.may_override_refund(actor, cmd.refund_override_reason)
+    a = _appointment(uow, cmd.appointment_id, actor, lock=True)
     if a.status == AppointmentStatus.CANCELLED:
-        # Cancelling twice (a retry, two desks) changes nothing the second time.
-        return Outcome(no_change=True)
+        # Cancelling twice (a retry, two desks) changes nothing the second
+        # time, and so refunds nothing either.
+        return Outcome(result=credits.CancelResult(0, 0, False), no_change=True)
     _require(a, {AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN}, "cancel")
     a.cancel_reason = require_text(cmd.reason, "reason for cancelling", 500)
     a.status = AppointmentStatus.CANCELLED
     a.cancelled_at = uow.clock.now()
     a.cancelled_by_id = actor.account_id
+    refund = credits.refund_for_cancellation(uow, a, actor, override, cmd.command_id)
+    announce_appointment(uow, a, "cancelled", actor)
     uow.emit(AppointmentChanged(a.id, a.practitioner_id, "cancelled"))
-    return Outcome(target=f"appointment:{a.reference}")
+    return Outcome(
+        result=refund,
+        target=f"appointment:{a.reference}",
+        changes={"credits_returned": refund.credits_returned, "credits_kept": refund.credits_kept},
+    )
 
 
 def _advance(

@@ -48,6 +48,7 @@ def failures(ctx: AppContext) -> dict[str, str]:
         "overlapping appointments",
         "appointment times",
         "credit balances",
+        "credit lots",
         "partner allocations",
         "audit log",
         "practitioner status",
@@ -60,6 +61,16 @@ def failures(ctx: AppContext) -> dict[str, str]:
 def _insert(ctx: AppContext, model: type, rows: list[dict[str, object]]) -> None:
     with ctx.db.write_sessions() as s, s.begin():
         s.execute(insert(model), rows)
+
+
+def _without_ledger_trigger(ctx: AppContext) -> None:
+    """What someone with rights over the database (or an old dump) can do:
+    the ledger trigger refuses overdrawing entries otherwise."""
+    with ctx.db.engine.begin() as conn:
+        if ctx.db.dialect == "sqlite":
+            conn.execute(text("DROP TRIGGER credit_entry_ledger_check"))
+        else:
+            conn.execute(text("ALTER TABLE credit_entry DISABLE TRIGGER credit_entry_ledger_check"))
 
 
 def test_an_overlapping_appointment_is_reported_with_both_references(clinic: AppContext) -> None:
@@ -122,6 +133,7 @@ def test_a_negative_balance_is_reported_by_client_name(clinic: AppContext) -> No
             .limit(25)
         ).all()
     # The ledger is append-only: a bad balance can only be made by adding entries.
+    _without_ledger_trigger(clinic)
     _insert(
         clinic,
         CreditEntry,
@@ -139,7 +151,9 @@ def test_a_negative_balance_is_reported_by_client_name(clinic: AppContext) -> No
 
     problems = failures(clinic)
 
-    assert list(problems) == ["credit balances"]
+    # Taken from no lot, too.
+    assert list(problems) == ["credit balances", "credit lots"]
+    assert problems["credit lots"].startswith("25 lot problems: ")
     detail = problems["credit balances"]
     # Twenty are listed and the rest counted.
     assert detail.startswith("25 ledger problems: ") and detail.endswith("; and 5 more")
@@ -173,7 +187,15 @@ def test_an_overdrawn_partner_allocation_is_reported(clinic: AppContext) -> None
             .limit(1)
         ).one()
     assert allocation.client_id is not None
+    with clinic.db.read_sessions() as s:
+        lot = s.scalars(
+            select(CreditEntry.id).where(
+                CreditEntry.allocation_id == allocation.id,
+                CreditEntry.kind == CreditEntryKind.PARTNER_ALLOCATION,
+            )
+        ).one()
     common = {"client_id": allocation.client_id, "created_at": NOW, "reason": "by hand"}
+    _without_ledger_trigger(clinic)
     _insert(
         clinic,
         CreditEntry,
@@ -185,13 +207,15 @@ def test_an_overdrawn_partner_allocation_is_reported(clinic: AppContext) -> None
                 "kind": CreditEntryKind.USE,
                 "amount": -(allocation.credits + 1),
                 "allocation_id": allocation.id,
+                "lot_id": lot,
             },
         ],
     )
 
     problems = failures(clinic)
 
-    assert list(problems) == ["partner allocations"]
+    assert list(problems) == ["credit lots", "partner allocations"]
+    assert "is overdrawn" in problems["credit lots"]
     assert (
         f"the allocation of {allocation.employee_email} ({organisation}) has "
         in (problems["partner allocations"])
@@ -282,4 +306,4 @@ def test_a_database_behind_the_code_is_reported(app: AppContext) -> None:
     findings = run_checks(app.db)
     assert [f.check for f in findings if not f.ok] == ["schema version"]
     assert "newer than this Clinicdesk knows" in findings[0].detail
-    assert len(findings) == 9
+    assert len(findings) == 10

@@ -79,7 +79,7 @@ CLIENTS = (
     ("Amelia Hughes", 6),
     ("Bruno Silva", 0),
     ("Carla Jensen", 3),
-    ("David Chen", -1),
+    ("David Chen", 1),
     ("Elena Petrova", 10),
     ("Farid Haddad", 0),
     ("Grace O'Neill", 2),
@@ -291,3 +291,55 @@ def with_fixed_clock(ctx: AppContext, when: datetime) -> tuple[AppContext, Fixed
     """The same database seen through a clock the test moves (for holds, "now")."""
     clock = FixedClock(when)
     return AppContext(ctx.choice, ctx.db, MessageBus(ctx.db, clock), clock), clock
+
+
+# --- practitioner applications (the account screens' tests) -------------------
+
+APPLICANT_EMAIL = "ada@applicant.example"
+APPLICANT_PASSWORD = "ada-pass-123"
+
+
+def submit_sample_application(
+    ctx: AppContext,
+    *,
+    email: str = APPLICANT_EMAIL,
+    name: str = "Dr Ada Lovelace",
+    with_document: bool = True,
+) -> uuid.UUID:
+    """An application through the core, as the form sends it, with a real PNG licence."""
+    from desktop_app.commands import DocumentUpload, SubmitApplication
+    from ui.sample_documents import licence_png
+
+    documents = (
+        (DocumentUpload("licence", "licence.png", licence_png(name, "Psychotherapist", "HC-1")),)
+        if with_document
+        else ()
+    )
+    pid = ctx.bus.handle(
+        SubmitApplication(
+            email=email,
+            name=name,
+            password=APPLICANT_PASSWORD,
+            profession="Psychotherapist",
+            licence_number="HC-1",
+            specialisations=("anxiety", "sleep"),
+            languages=("English", "French"),
+            experience_years=7,
+            bio="Calm and kind.",
+            documents=documents,
+        ),
+        Actor.system("application form"),
+    )
+    assert isinstance(pid, uuid.UUID)
+    return pid
+
+
+def delete_closed_widgets() -> None:
+    """Delete now the widgets closed with deleteLater() (pytest-qt's teardown does that).
+
+    processEvents() leaves deferred deletions alone, so closed windows would live
+    on into the next test, where restyling the application re-polishes them all.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

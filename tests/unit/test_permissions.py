@@ -62,6 +62,31 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     # session notes: only the treating practitioner (handler)
     "WriteSessionNote": frozenset({P}),
     "ReadSessionNotes": frozenset({P}),
+    # e-mail and the notification centre (own notifications only: handler)
+    "UpdateEmailSettings": frozenset({M}),
+    "UpdateTemplates": frozenset({M}),
+    "RetryMessage": frozenset({D, M}),
+    "MarkNotificationRead": frozenset({D, P, M}),
+    "MarkAllNotificationsRead": frozenset({D, P, M}),
+    # the scheduler's due work
+    "QueueReminders": SYSTEM_ONLY,
+    "ExpireHolds": SYSTEM_ONLY,
+    "ExpireNotifications": SYSTEM_ONLY,
+    "FlagOverdueAppointments": SYSTEM_ONLY,
+    # credits: sold at the desk, corrected only by managers
+    "CreateCreditPack": frozenset({M}),
+    "UpdateCreditPack": frozenset({M}),
+    "SellCreditPack": frozenset({D, M}),
+    "AdjustCredits": frozenset({M}),
+    "RefundAppointmentCredits": frozenset({M}),
+    "ExpireCredits": SYSTEM_ONLY,
+    # partner organisations: managers; the desk links a client's waiting credits
+    "CreatePartnerOrganisation": frozenset({M}),
+    "UpdatePartnerOrganisation": frozenset({M}),
+    "AllocatePartnerCredits": frozenset({M}),
+    "ImportAllocations": frozenset({M}),
+    "RevokeAllocation": frozenset({M}),
+    "LinkPartnerAllocations": frozenset({D, M}),
 }
 
 
