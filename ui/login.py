@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -19,6 +21,7 @@ from desktop_app.actor import Actor
 from desktop_app.app_context import AppContext
 from desktop_app.clinic_settings import ClinicSettings
 from desktop_app.errors import ClinicdeskError
+from ui.application_form import ApplicationForm
 from ui.ops import run_in_background
 from ui.resources import app_icon
 
@@ -73,6 +76,13 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error_label)
 
         buttons = QHBoxLayout()
+        # Practitioners who have no account yet apply from here (DESIGN §1).
+        self.apply_button = QPushButton("Apply as a practitioner…")
+        self.apply_button.setObjectName("linkButton")
+        self.apply_button.setAutoDefault(False)
+        self.apply_button.setToolTip("New here? Send an application with your licence")
+        self.apply_button.clicked.connect(self.open_application)
+        buttons.addWidget(self.apply_button)
         buttons.addStretch(1)
         self.quit_button = QPushButton("Quit")
         self.quit_button.setAutoDefault(False)
@@ -84,6 +94,13 @@ class LoginDialog(QDialog):
         buttons.addWidget(self.quit_button)
         buttons.addWidget(self.login_button)
         layout.addLayout(buttons)
+
+        self.application: ApplicationForm | None = None
+        # While the core makes the next try wait, the button counts down.
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setInterval(1000)
+        self._wait_timer.timeout.connect(self._tick)
+        self._wait_left = 0
 
         (self.password if email else self.email).setFocus()
         db = ctx.db
@@ -116,8 +133,8 @@ class LoginDialog(QDialog):
         run_in_background(self, lambda: auth.login(db, email, password), self._done, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
-        self.login_button.setEnabled(not busy)
-        self.login_button.setText("Checking…" if busy else "Log in")
+        self.login_button.setEnabled(not busy and not self._wait_left)
+        self.login_button.setText("Checking…" if busy else self._button_text())
         self.email.setReadOnly(busy)
         self.password.setReadOnly(busy)
 
@@ -127,6 +144,13 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, auth.LoginThrottled):
+            # The password was not even checked: keep it, and let the button count
+            # down to when the core accepts the next try.
+            self._start_wait(exc.wait)
+            self._set_busy(False)
+            self.show_error(str(exc))
+            return
         self._set_busy(False)
         if isinstance(exc, ClinicdeskError):
             self.show_error(str(exc))
@@ -135,3 +159,33 @@ class LoginDialog(QDialog):
         # The e-mail stays as typed; only the password is cleared for the retry.
         self.password.clear()
         self.password.setFocus()
+
+    # --- waiting after too many failures ---------------------------------
+
+    def _start_wait(self, wait: timedelta) -> None:
+        self._wait_left = max(1, int(wait.total_seconds() + 0.999))
+        self._wait_timer.start()
+
+    def _tick(self) -> None:
+        self._wait_left = max(0, self._wait_left - 1)
+        if not self._wait_left:
+            self._wait_timer.stop()
+        self._set_busy(False)
+
+    def _button_text(self) -> str:
+        return f"Wait {self._wait_left} s" if self._wait_left else "Log in"
+
+    # --- applying --------------------------------------------------------
+
+    def open_application(self) -> None:
+        form = ApplicationForm(self.ctx, self, email=self.email.text().strip())
+        self.application = form
+        form.accepted.connect(lambda: self._applied(form))
+        form.open()
+
+    def _applied(self, form: ApplicationForm) -> None:
+        if form.submitted_email:
+            self.email.setText(form.submitted_email)
+            self.password.clear()
+            self.error_label.setVisible(False)
+            self.password.setFocus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,9 +28,12 @@ from desktop_app.app_context import AppContext
 from desktop_app.clinic_settings import ClinicSettings
 from desktop_app.events import ClinicSettingsChanged, Event
 from ui.bus_bridge import BusBridge
+from ui.command_dialog import open_in_place
 from ui.formatting import roles_text
+from ui.idle_lock import MINUTE_MS, IdleLock
 from ui.navigation import Page, pages_for
 from ui.ops import run_in_background
+from ui.password_dialogs import ChangePasswordDialog
 from ui.resources import app_icon
 from ui.views.base import View
 
@@ -39,11 +44,23 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     closed = Signal()
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        idle_timeout_ms: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor
         self.logged_out = False
+        # Tests lock after milliseconds; otherwise the clinic setting decides.
+        self._idle_timeout_override = idle_timeout_ms
+        self.idle_lock = IdleLock(self, ctx, actor, idle_timeout_ms or 0)
+        self.idle_lock.switch_user.connect(self.log_out)
+        self.password_dialog: ChangePasswordDialog | None = None
         self.pages: list[Page] = pages_for(actor)
         self.views: dict[str, View] = {}
         self._tz = ZoneInfo("UTC")
@@ -125,12 +142,32 @@ class MainWindow(QMainWindow):
         self.person_label = QLabel(self.actor.name)
         self.person_label.setObjectName("personName")
         self.person_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.roles_label = QLabel(roles_text(self.actor.roles))
+        # An applicant, or a suspended practitioner, acts in no role for now.
+        self.roles_label = QLabel(
+            roles_text(self.actor.roles) if self.actor.roles else "No active role"
+        )
         self.roles_label.setObjectName("personRoles")
         self.roles_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         person.addWidget(self.person_label)
         person.addWidget(self.roles_label)
         layout.addLayout(person)
+
+        self.account_button = QToolButton()
+        self.account_button.setObjectName("accountButton")
+        self.account_button.setText("Account")
+        self.account_button.setToolTip("Change your password, lock the screen")
+        self.account_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.account_menu = QMenu(self.account_button)
+        self.change_password_action = QAction("Change password…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.lock_action = QAction("Lock now", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.idle_lock.lock)
+        self.addAction(self.lock_action)
+        self.account_menu.addAction(self.change_password_action)
+        self.account_menu.addAction(self.lock_action)
+        self.account_button.setMenu(self.account_menu)
+        layout.addWidget(self.account_button)
 
         self.logout_button = QPushButton("Log out")
         self.logout_button.setObjectName("logoutButton")
@@ -167,6 +204,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{settings.clinic_name} — Clinicdesk")
         self.clock_label.setToolTip(f"Clinic time ({settings.timezone})")
         self._update_clock()
+        self.idle_lock.clinic = settings.clinic_name
+        if self._idle_timeout_override is None:
+            self.idle_lock.set_timeout_ms(settings.idle_lock_minutes * MINUTE_MS)
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ClinicSettingsChanged):
@@ -177,6 +217,15 @@ class MainWindow(QMainWindow):
     def _update_clock(self) -> None:
         now = self.ctx.clock.now().astimezone(self._tz)
         self.clock_label.setText(f"{now:%a} {now.day} {now:%b %Y}   {now:%H:%M}")
+
+    # --- account ---------------------------------------------------------
+
+    def change_password(self) -> None:
+        dialog = ChangePasswordDialog(self.ctx, self.actor, self)
+        dialog.succeeded.connect(
+            lambda _r: self.statusBar().showMessage("Your password was changed.", 6000)
+        )
+        self.password_dialog = open_in_place(self.password_dialog, dialog)
 
     # --- leaving ---------------------------------------------------------
 

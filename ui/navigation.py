@@ -19,12 +19,15 @@ from ui.views.base import View
 from ui.views.calendar import CalendarView
 from ui.views.clients import ClientsView
 from ui.views.credits import CreditsView
+from ui.views.my_application import MyApplicationView
+from ui.views.my_profile import MyProfileView
 from ui.views.my_schedule import MyScheduleView
 from ui.views.my_sessions import MySessionsView
 from ui.views.notifications import NotificationsView
 from ui.views.practitioners import PractitionersView
 from ui.views.reports import ReportsView
 from ui.views.settings import SettingsView
+from ui.views.staff import StaffView
 from ui.views.today import TodayView
 
 ViewFactory = Callable[[AppContext, Actor, QWidget | None], View]
@@ -60,6 +63,7 @@ PAGES: tuple[Page, ...] = (
     Page("calendar", "Calendar", frozenset({DESK, PRACTITIONER, MANAGER}), CalendarView),
     Page("clients", "Clients", frozenset({DESK, MANAGER}), ClientsView),
     Page("my_sessions", "My sessions", frozenset({PRACTITIONER}), MySessionsView),
+    Page("my_profile", "My profile", frozenset({PRACTITIONER}), MyProfileView),
     Page("credits", "Credits & partners", frozenset({DESK, MANAGER}), CreditsView),
     Page("practitioners", "Practitioners", frozenset({MANAGER}), PractitionersView),
     Page("reports", "Reports", frozenset({MANAGER}), ReportsView),
@@ -71,10 +75,20 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("audit_log", "Audit log", frozenset({MANAGER}), AuditLogView),
     Page("settings", "Settings", frozenset({MANAGER}), SettingsView),
+    # Last, so the pages before it keep their Ctrl+number.
+    Page("staff", "Staff", frozenset({MANAGER}), StaffView),
+    # Only for an account with no role to act in (see pages_for).
+    Page("my_application", "My application", frozenset(), MyApplicationView),
 )
+
+NO_ROLE_PAGES = ("my_application",)
 
 
 def pages_for(actor: Actor) -> list[Page]:
+    if not actor.roles and not actor.is_system:
+        # An applicant not yet approved (or a practitioner suspended or rejected)
+        # has no effective role: they follow their application, nothing else.
+        return [page for page in PAGES if page.key in NO_ROLE_PAGES]
     return [_titled_for(page, actor) for page in PAGES if actor.has_any(page.roles)]
 
 

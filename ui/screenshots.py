@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSize
@@ -23,8 +25,12 @@ from ui.first_run import FirstRunWizard
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.ops import pending_operations
+from ui.screenshots_accounts import SEPARATE_PAGES, prepare_page, render_account_screens
+from ui.screenshots_booking import render_booking_dialog, show_today_example
 from ui.views.base import View
+from ui.views.clients import ClientsView
 from ui.views.my_schedule import MyScheduleView
+from ui.views.today import TodayView
 
 WINDOW_SIZE = QSize(1280, 800)
 LOAD_TIMEOUT_MS = 30_000
@@ -110,16 +116,54 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     wizard.deleteLater()
 
     # The schedule editor is shown as a practitioner sees their own (30-my-schedule).
-    paths += _render_pages(ctx, manager, out_dir, first_number=10, skip={"my-schedule"})
+    paths += _render_pages(
+        ctx, manager, out_dir, first_number=10, skip={"my-schedule", *SEPARATE_PAGES}
+    )
+
+    # The booking dialog as the desk fills it in (20-booking-dialog).
+    paths += render_booking_dialog(ctx, staff, out_dir, wait_until, _save)
 
     # Pages a manager does not have (a practitioner's own), as a practitioner sees them.
     practitioner_row = _first_with(staff, Role.PRACTITIONER)
     if practitioner_row is not None:
         seen = {p.stem.split("-", 1)[1] for p in paths if p.stem[:2].isdigit()}
         paths += _render_pages(
-            ctx, _actor_for(practitioner_row), out_dir, first_number=30, skip=seen
+            ctx, _actor_for(practitioner_row), out_dir, first_number=30, skip=seen | SEPARATE_PAGES
         )
+    # The account screens (review, staff, idle lock…), numbered from 40.
+    paths += render_account_screens(ctx, staff, manager, out_dir)
     return paths
+
+
+def _example_client(ctx: AppContext) -> tuple[uuid.UUID, str] | None:
+    """A client with both coming and past appointments, whose record shows the most."""
+    now = ctx.clock.now()
+    rows = queries.appointments_between(ctx.db, now - timedelta(days=60), now + timedelta(days=60))
+    visits: dict[uuid.UUID, list[int]] = {}
+    names: dict[uuid.UUID, str] = {}
+    for row in rows:
+        if row.client_id is None:
+            continue
+        counts = visits.setdefault(row.client_id, [0, 0])
+        counts[row.starts_at > now] += 1
+        names[row.client_id] = row.client_name
+    if not visits:
+        return None
+    best = max(visits, key=lambda c: (min(visits[c]) > 0, sum(visits[c]), names[c]))
+    return best, names[best]
+
+
+def _show_example_client(ctx: AppContext, view: ClientsView) -> None:
+    example = _example_client(ctx)
+    if example is None:
+        return
+    client_id, name = example
+    # Their first name: a few people match, one of them chosen.
+    view.open_client(client_id, name.split()[0])
+    wait_until(
+        lambda: view.search_settled() and view.record is not None and view.record.id == client_id
+    )
+    wait_until(_settled(view))
 
 
 def _settled(view: View) -> Callable[[], bool]:
@@ -145,6 +189,11 @@ def _render_pages(
             view = window.show_page(page.key)
             view.ensure_loaded()
             wait_until(_settled(view))
+            prepare_page(view)
+            if isinstance(view, ClientsView):
+                _show_example_client(ctx, view)
+            if isinstance(view, TodayView):
+                show_today_example(view, wait_until)
             paths.append(_save(window, out_dir / f"{number:02d}-{name}.png"))
             number += 1
             if isinstance(view, MyScheduleView):

@@ -24,7 +24,7 @@ from ui.views.practitioners import PractitionersView
 from ui.views.settings import SettingsView
 from ui.views.today import TodayView
 
-MANAGER_ONLY = {"Practitioners", "Reports", "Audit log", "Settings"}
+MANAGER_ONLY = {"Practitioners", "Reports", "Audit log", "Settings", "Staff"}
 
 
 def _window(qtbot: QtBot, ctx: AppContext, actor: Actor) -> MainWindow:
@@ -43,7 +43,10 @@ def _loaded(qtbot: QtBot, view: View) -> None:
     ("role", "expected"),
     [
         (Role.FRONT_DESK, ["Today", "Calendar", "Clients", "Credits & partners", "Notifications"]),
-        (Role.PRACTITIONER, ["My schedule", "Calendar", "My sessions", "Notifications"]),
+        (
+            Role.PRACTITIONER,
+            ["My schedule", "Calendar", "My sessions", "My profile", "Notifications"],
+        ),
         (
             Role.MANAGER,
             [
@@ -57,6 +60,7 @@ def _loaded(qtbot: QtBot, view: View) -> None:
                 "Notifications",
                 "Audit log",
                 "Settings",
+                "Staff",
             ],
         ),
     ],
@@ -82,6 +86,7 @@ def test_several_roles_see_the_union_once(qtbot: QtBot, sqlite_app: AppContext) 
         "Calendar",
         "Clients",
         "My sessions",
+        "My profile",
         "Credits & partners",
         "Notifications",
     ]

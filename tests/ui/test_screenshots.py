@@ -11,6 +11,7 @@ from desktop_app.app_context import AppContext
 from tests.ui.sample_clinic import SampleClinic
 from ui.navigation import PAGES
 from ui.screenshots import render_all
+from ui.screenshots_accounts import EXTRA_SCREENS
 
 
 def test_render_all_writes_every_screen(
@@ -25,10 +26,13 @@ def test_render_all_writes_every_screen(
     # then second looks at a page (another tab).
     variants = [name for name in names[3:] if name.endswith("-exceptions.png")]
     assert variants == ["32-my-schedule-exceptions.png"]
-    pages = [name for name in names[3:] if name not in variants]
+    # The account screens (40 on) that are not pages: a review, the lock, the form.
+    assert set(EXTRA_SCREENS) <= set(names)
+    pages = [name for name in names[3:] if name not in variants and name not in EXTRA_SCREENS]
     rendered = sorted(name.split("-", 1)[1].removesuffix(".png") for name in pages)
     assert rendered == sorted(page.key.replace("_", "-") for page in PAGES)
     assert "30-my-schedule.png" in names
+    assert {"14-practitioners.png", "17-audit-log.png", "41-staff.png"} <= set(names)
     for path in paths:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
         image = QImage(str(path))
@@ -42,5 +46,6 @@ def test_render_all_works_on_an_empty_clinic(
 ) -> None:
     # No manager yet: the screens still render (with a stand-in manager).
     paths = render_all(sqlite_app, tmp_path)
-    assert len(paths) == 3 + 9
+    # Login and wizard, the manager's pages, then the review, staff, lock and form.
+    assert len(paths) == 3 + 9 + 4
     assert all(p.stat().st_size > 0 for p in paths)

@@ -1,0 +1,439 @@
+"""The appointment life cycle from the desk: check in, start, complete, no-show,
+cancel with a reason, move to another time.
+
+The steps are the core's commands; what may follow what is the core's call.
+Buttons are enabled for the moves that make sense in the appointment's
+status, as a guide; a keyboard shortcut always asks the core, so an illegal
+move gets the core's own explanation rather than silence.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import queries
+from desktop_app.actor import Actor
+from desktop_app.app_context import AppContext
+from desktop_app.commands import (
+    CancelAppointment,
+    CheckInAppointment,
+    Command,
+    CompleteAppointment,
+    MarkNoShow,
+    RescheduleAppointment,
+    StartAppointment,
+)
+from desktop_app.errors import ClinicdeskError
+from desktop_app.queries import AppointmentRow
+from desktop_app.services.booking import BookingResult, SlotTaken
+from desktop_app.slot_engine import Slot
+from models.enums import AppointmentStatus
+from ui.booking_dialog import slot_text
+from ui.formatting import time_range
+from ui.ops import run_in_background
+from ui.slot_picker import SlotPicker, SlotQuery
+
+BOOKED = AppointmentStatus.BOOKED
+CHECKED_IN = AppointmentStatus.CHECKED_IN
+IN_PROGRESS = AppointmentStatus.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    shortcut: str
+    # Where the step makes sense (the core has the final word).
+    allowed: frozenset[AppointmentStatus]
+    make: Callable[[uuid.UUID], Command]
+    done: str  # "Checked in" → "Checked in Amelia Hughes (RT0001)."
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "check_in",
+        "Check in",
+        "C",
+        frozenset({BOOKED}),
+        lambda a: CheckInAppointment(appointment_id=a),
+        "Checked in",
+    ),
+    Step(
+        "start",
+        "Start",
+        "S",
+        frozenset({BOOKED, CHECKED_IN}),
+        lambda a: StartAppointment(appointment_id=a),
+        "Started the session of",
+    ),
+    Step(
+        "complete",
+        "Complete",
+        "D",
+        frozenset({BOOKED, CHECKED_IN, IN_PROGRESS}),
+        lambda a: CompleteAppointment(appointment_id=a),
+        "Completed the session of",
+    ),
+    Step(
+        "no_show",
+        "No-show",
+        "X",
+        frozenset({BOOKED, CHECKED_IN}),
+        lambda a: MarkNoShow(appointment_id=a),
+        "Marked as a no-show:",
+    ),
+)
+STEP_BY_KEY = {s.key: s for s in STEPS}
+CANCELLABLE = frozenset({BOOKED, CHECKED_IN})
+MOVABLE = frozenset({BOOKED})
+
+
+def appointment_line(row: AppointmentRow, tz: ZoneInfo) -> str:
+    start = row.starts_at.astimezone(tz)
+    return (
+        f"{row.client_name} · {row.service_name} with {row.practitioner_name} · "
+        f"{start:%a} {start.day} {start:%b}, {time_range(row.starts_at, row.ends_at, tz)}"
+    )
+
+
+def _text(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, ClinicdeskError) else f"Something went wrong: {exc}"
+
+
+class AppointmentActions(QObject):
+    """Runs life-cycle commands for one appointment and opens the cancel and
+    move dialogs; reports the outcome as a line of text."""
+
+    # (text, is_error)
+    message = Signal(str, bool)
+
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self._parent = parent
+        self.dialog: QDialog | None = None
+
+    def run(self, step: Step, row: AppointmentRow) -> None:
+        command = step.make(row.id)
+        bus, actor = self.ctx.bus, self.actor
+        done = f"{step.done} {row.client_name} ({row.reference})."
+        run_in_background(
+            self,
+            lambda: bus.handle(command, actor),
+            lambda _: self.message.emit(done, False),
+            lambda exc: self.message.emit(_text(exc), True),
+        )
+
+    def cancel(self, row: AppointmentRow, tz: ZoneInfo) -> CancelDialog:
+        dialog = CancelDialog(self.ctx, self.actor, row, tz, self._parent.window())
+        dialog.cancelled.connect(
+            lambda: self.message.emit(f"Cancelled {row.client_name} ({row.reference}).", False)
+        )
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def reschedule(self, row: AppointmentRow, tz: ZoneInfo) -> RescheduleDialog:
+        dialog = RescheduleDialog(self.ctx, self.actor, row, tz, self._parent.window())
+        dialog.moved.connect(
+            lambda result: self.message.emit(
+                f"Moved {row.client_name} ({row.reference}) to "
+                f"{result.starts_at.astimezone(tz):%a %d %b %H:%M}.",
+                False,
+            )
+        )
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+
+class CancelDialog(QDialog):
+    """Cancel one appointment; a reason is required (it is kept with the record)."""
+
+    cancelled = Signal()
+    QUICK_REASONS = ("Client cancelled", "Client unwell", "Practitioner unavailable")
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        row: AppointmentRow,
+        tz: ZoneInfo,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.row = row
+        self._busy = False
+        self.setWindowTitle(f"Cancel {row.reference}")
+        self.setObjectName("cancelDialog")
+        self.setModal(True)
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(10)
+        title = QLabel(f"Cancel appointment {row.reference}")
+        title.setObjectName("dialogTitle")
+        layout.addWidget(title)
+        what = QLabel(appointment_line(row, tz))
+        what.setObjectName("dialogCaption")
+        what.setWordWrap(True)
+        layout.addWidget(what)
+        layout.addWidget(QLabel("Reason (kept with the appointment)"))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why is it cancelled?")
+        self.reason.textChanged.connect(self._changed)
+        layout.addWidget(self.reason)
+        quick = QHBoxLayout()
+        quick.setSpacing(6)
+        for text in self.QUICK_REASONS:
+            button = QPushButton(text)
+            button.setObjectName("chipButton")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, t=text: self.reason.setText(t))
+            quick.addWidget(button)
+        quick.addStretch(1)
+        layout.addLayout(quick)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("formError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+        layout.addWidget(self.error_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        keep = QPushButton("Keep it")
+        keep.setAutoDefault(False)
+        keep.clicked.connect(self.reject)
+        self.cancel_button = QPushButton("Cancel appointment")
+        self.cancel_button.setObjectName("dangerButton")
+        self.cancel_button.setDefault(True)
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.submit)
+        buttons.addWidget(keep)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.reason.setFocus()
+
+    def _changed(self, text: str) -> None:
+        self.cancel_button.setEnabled(bool(text.strip()) and not self._busy)
+
+    def submit(self) -> None:
+        if self._busy or not self.reason.text().strip():
+            return
+        self._busy = True
+        self.cancel_button.setEnabled(False)
+        command = CancelAppointment(appointment_id=self.row.id, reason=self.reason.text())
+        bus, actor = self.ctx.bus, self.actor
+        run_in_background(self, lambda: bus.handle(command, actor), self._done, self._failed)
+
+    def _done(self, _: object) -> None:
+        self._busy = False
+        self.cancelled.emit()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.error_label.setText(_text(exc))
+        self.error_label.setVisible(True)
+        self._changed(self.reason.text())
+
+
+class RescheduleDialog(QDialog):
+    """Move one appointment to another free time (same service), with the same
+    practitioner or anyone who offers the service."""
+
+    moved = Signal(object)  # BookingResult
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        row: AppointmentRow,
+        tz: ZoneInfo,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.row = row
+        self.tz = tz
+        # One command identity per dialog, like booking: a retry moves once.
+        self.command_id = uuid.uuid4()
+        self.outcome: BookingResult | None = None
+        self._busy = False
+        self._names: dict[uuid.UUID, str] = {row.practitioner_id: row.practitioner_name}
+        self.alternative_buttons: list[QPushButton] = []
+        self.setWindowTitle(f"Move {row.reference}")
+        self.setObjectName("rescheduleDialog")
+        self.setModal(True)
+        self.resize(860, 560)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 16)
+        layout.setSpacing(10)
+        title = QLabel(f"Move appointment {row.reference}")
+        title.setObjectName("dialogTitle")
+        layout.addWidget(title)
+        caption = QLabel(f"Now: {appointment_line(row, tz)}")
+        caption.setObjectName("dialogCaption")
+        caption.setWordWrap(True)
+        layout.addWidget(caption)
+
+        who = QHBoxLayout()
+        who.addWidget(QLabel("With"))
+        self.practitioner_combo = QComboBox()
+        self.practitioner_combo.addItem(row.practitioner_name, row.practitioner_id)
+        self.practitioner_combo.addItem("Anyone who offers it", None)
+        self.practitioner_combo.currentIndexChanged.connect(self._configure)
+        who.addWidget(self.practitioner_combo)
+        who.addStretch(1)
+        layout.addLayout(who)
+
+        self.slots = SlotPicker(ctx, self)
+        self.slots.slot_chosen.connect(lambda _: self._clear_message())
+        layout.addWidget(self.slots, 1)
+
+        self.message_box = QFrame()
+        self.message_box.setObjectName("bookingMessage")
+        box = QVBoxLayout(self.message_box)
+        box.setContentsMargins(12, 8, 12, 8)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("bookingMessageText")
+        self.error_label.setWordWrap(True)
+        box.addWidget(self.error_label)
+        self.alternatives_row = QHBoxLayout()
+        box.addLayout(self.alternatives_row)
+        self.message_box.setVisible(False)
+        layout.addWidget(self.message_box)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        keep = QPushButton("Cancel")
+        keep.setAutoDefault(False)
+        keep.clicked.connect(self.reject)
+        self.move_button = QPushButton("Move appointment")
+        self.move_button.setObjectName("primaryButton")
+        self.move_button.setDefault(True)
+        self.move_button.clicked.connect(self.submit)
+        buttons.addWidget(keep)
+        buttons.addWidget(self.move_button)
+        layout.addLayout(buttons)
+
+        db = ctx.db
+        run_in_background(
+            self, lambda: queries.practitioners(db, bookable_only=True), self._names_loaded
+        )
+        self._configure()
+
+    def _names_loaded(self, rows: list[queries.PractitionerRow]) -> None:
+        self._names.update({p.id: p.name for p in rows})
+        self._configure()
+
+    def _configure(self) -> None:
+        if self.row.service_id is None:
+            return
+        pid = self.practitioner_combo.currentData()
+        today = self.ctx.clock.now().astimezone(self.tz).date()
+        self.slots.configure(
+            SlotQuery(self.row.service_id, pid if isinstance(pid, uuid.UUID) else None),
+            tz=self.tz,
+            names=self._names,
+            today=today,
+            day=self.slots.selected_day()
+            if self.slots.query is not None
+            else max(self.row.starts_at.astimezone(self.tz).date(), today),
+        )
+
+    def is_idle(self) -> bool:
+        return self.slots.is_idle() and not self._busy
+
+    def submit(self) -> None:
+        slot = self.slots.chosen
+        if self._busy:
+            return
+        if slot is None:
+            self._show_message("Choose a new time: a date in the calendar, then a time.")
+            return
+        self._busy = True
+        self.move_button.setEnabled(False)
+        other = slot.practitioner_id != self.row.practitioner_id
+        command = RescheduleAppointment(
+            command_id=self.command_id,
+            appointment_id=self.row.id,
+            starts_at=slot.start,
+            practitioner_id=slot.practitioner_id if other else None,
+        )
+        bus, actor = self.ctx.bus, self.actor
+        run_in_background(self, lambda: bus.handle(command, actor), self._moved, self._failed)
+
+    def _moved(self, result: BookingResult) -> None:
+        self._busy = False
+        self.outcome = result
+        self.moved.emit(result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.move_button.setEnabled(True)
+        if isinstance(exc, SlotTaken):
+            self.slots.clear_choice()
+            self._show_message("That slot was just taken. The next free times:")
+            for slot in exc.alternatives:
+                self._add_alternative(slot)
+            self.alternatives_row.addStretch(1)
+            self.slots.reload()
+        else:
+            self._show_message(_text(exc))
+
+    def _add_alternative(self, slot: Slot) -> None:
+        button = QPushButton(slot_text(slot, self.tz, self._names))
+        button.setObjectName("alternativeButton")
+        button.setAutoDefault(False)
+
+        def take() -> None:
+            if slot.practitioner_id != self.row.practitioner_id:
+                self.practitioner_combo.setCurrentIndex(1)
+            self.slots.select(slot)
+
+        button.clicked.connect(take)
+        self.alternative_buttons.append(button)
+        self.alternatives_row.addWidget(button)
+
+    def _show_message(self, text: str) -> None:
+        self._clear_message()
+        self.error_label.setText(text)
+        self.message_box.setVisible(True)
+
+    def _clear_message(self) -> None:
+        for button in self.alternative_buttons:
+            button.deleteLater()
+        self.alternative_buttons = []
+        while self.alternatives_row.count():
+            self.alternatives_row.takeAt(0)
+        self.message_box.setVisible(False)
+
+
+def enabled_steps(status: AppointmentStatus) -> dict[str, bool]:
+    """Which buttons to offer for an appointment in `status`."""
+    out = {s.key: status in s.allowed for s in STEPS}
+    out["cancel"] = status in CANCELLABLE
+    out["reschedule"] = status in MOVABLE
+    return out
