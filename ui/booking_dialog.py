@@ -143,7 +143,7 @@ class BookingDialog(QDialog):
         self._hold_seq = 0
         self._hold_until: datetime | None = None
         self._hold_service: uuid.UUID | None = None
-        self._booking = False
+        self._sending = False
         self._confirm_pending = False
         self._finding_next = False
         self.alternative_buttons: list[QPushButton] = []
@@ -387,7 +387,7 @@ class BookingDialog(QDialog):
             self.meta is not None
             and self.slots.is_idle()
             and not self._holding
-            and not self._booking
+            and not self._sending
             and not self._finding_next
             and not self.client_picker.is_searching()
         )
@@ -414,13 +414,55 @@ class BookingDialog(QDialog):
         if not meta.services:
             self._show_message("The clinic offers no services yet; a manager adds them first.")
             return
-        day = self._want_start.astimezone(meta.tz).date() if self._want_start else None
+        self._update_payment()
+        if self._want_start is not None and self._want_service is None:
+            # A time was picked (free time in a calendar), no service: take
+            # the first service that can start there, rather than one that cannot.
+            self._find_service_for_start(self._want_start)
+            return
+        self._start_choosing()
+
+    def _start_choosing(self) -> None:
+        assert self.meta is not None
+        start = self._want_start
+        day = start.astimezone(self.meta.tz).date() if start is not None else None
         self._configure_slots(day)
-        if self._want_start is not None:
-            self.slots.select_when_loaded(self._want_start, self._want_practitioner)
+        if start is not None:
+            self.slots.select_when_loaded(start, self._want_practitioner)
         elif self._walk_in:
             self._find_next_free()
-        self._update_payment()
+
+    def _find_service_for_start(self, starts_at: datetime) -> None:
+        assert self.meta is not None
+        self._finding_next = True
+        db, now, pid = self.ctx.db, self.ctx.clock.now(), self._want_practitioner
+        services, tz = list(self.meta.services), self.meta.tz
+
+        def find() -> uuid.UUID | None:
+            day = starts_at.astimezone(tz).date()
+            for service in services:
+                slots = schedules.open_slots(db, service.id, day, day, now, pid)
+                if any(s.start == starts_at for s in slots):
+                    return service.id
+            return None
+
+        def found(service_id: uuid.UUID | None) -> None:
+            self._finding_next = False
+            index = next(
+                (i for i, s in enumerate(services) if s.id == service_id and service_id), -1
+            )
+            if index >= 0:
+                self.service_combo.blockSignals(True)
+                self.service_combo.setCurrentIndex(index)
+                self.service_combo.blockSignals(False)
+                self._update_payment()
+            self._start_choosing()
+
+        def failed(exc: BaseException) -> None:
+            self._finding_next = False
+            self._start_choosing()
+
+        run_in_background(self, find, found, failed)
 
     def _meta_failed(self, exc: BaseException) -> None:
         self._show_message(_text(exc, "Could not load the clinic's services"))
@@ -484,9 +526,12 @@ class BookingDialog(QDialog):
         if self.meta is None:
             return
         local = starts_at.astimezone(self.meta.tz)
+        service = self.service
+        who = self.names().get(self._want_practitioner) if self._want_practitioner else None
+        what = (service.name if service else "this service") + (f" with {who}" if who else "")
         self._show_message(
-            f"{local:%H:%M} on {local:%a} {local.day} {local:%b} is no longer free. "
-            "Choose another time."
+            f"{local:%H:%M} on {local:%a} {local.day} {local:%b} is not a free time for "
+            f"{what}. Choose another time."
         )
 
     # --- choosing --------------------------------------------------------
@@ -584,7 +629,7 @@ class BookingDialog(QDialog):
     # --- booking ---------------------------------------------------------
 
     def confirm(self) -> None:
-        if self.booking is not None or self._booking or self._confirm_pending:
+        if self.booking is not None or self._sending or self._confirm_pending:
             return
         if self.client_picker.client_id is None:
             self._show_message(
@@ -620,12 +665,12 @@ class BookingDialog(QDialog):
             hold_id=self._hold_id if self._held_slot == slot else None,
         )
         self.sent_commands.append(command)
-        self._booking = True
+        self._sending = True
         bus, actor = self.ctx.bus, self.actor
         run_in_background(self, lambda: bus.handle(command, actor), self._booked, self._failed)
 
     def _booked(self, result: BookingResult) -> None:
-        self._booking = False
+        self._sending = False
         # The booking consumed the hold.
         self._hold_id = None
         self._held_slot = None
@@ -634,7 +679,7 @@ class BookingDialog(QDialog):
         self.booked.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
-        self._booking = False
+        self._sending = False
         self._set_busy(False)
         if isinstance(exc, SlotTaken):
             self._release_hold()
@@ -768,7 +813,7 @@ class BookingDialog(QDialog):
     # --- closing ---------------------------------------------------------
 
     def done(self, code: int) -> None:
-        if self.booking is None and (self._booking or self._confirm_pending):
+        if self.booking is None and (self._sending or self._confirm_pending):
             # The booking is being written: closing now would hide its outcome
             # (booked or not) from the desk. The answer takes a moment.
             return

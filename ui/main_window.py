@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import queries
+from desktop_app import notification_queries, queries
 from desktop_app.actor import Actor
 from desktop_app.app_context import AppContext
 from desktop_app.clinic_settings import ClinicSettings
-from desktop_app.events import ClinicSettingsChanged, Event
+from desktop_app.events import ClinicSettingsChanged, Event, NotificationsChanged
 from ui.bus_bridge import BusBridge
 from ui.command_dialog import open_in_place
 from ui.formatting import roles_text
@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
 
         BusBridge.for_bus(ctx.bus).event_published.connect(self._on_event)
         self._load_settings()
+        self._load_unread()
         if self.pages:
             self.navigation.setCurrentRow(0)
 
@@ -208,9 +209,29 @@ class MainWindow(QMainWindow):
         if self._idle_timeout_override is None:
             self.idle_lock.set_timeout_ms(settings.idle_lock_minutes * MINUTE_MS)
 
+    def _load_unread(self) -> None:
+        """The unread count on the Notifications entry, even while its page is hidden."""
+        recipient = self.actor.account_id
+        if recipient is None or "notifications" not in self.views:
+            return
+        db = self.ctx.db
+        run_in_background(
+            self,
+            lambda: notification_queries.unread_count(db, recipient),
+            self._show_unread,
+            lambda _exc: None,
+        )
+
+    def _show_unread(self, count: int) -> None:
+        row = [page.key for page in self.pages].index("notifications")
+        title = self.pages[row].title
+        self.navigation.item(row).setText(f"{title} ({count})" if count else title)
+
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ClinicSettingsChanged):
             self._load_settings()
+        if isinstance(event, NotificationsChanged) and self.actor.account_id in event.recipient_ids:
+            self._load_unread()
         for view in self.views.values():
             view.on_event(event)
 

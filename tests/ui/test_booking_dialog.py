@@ -303,8 +303,22 @@ def test_errors_are_shown_in_the_dialog_and_nothing_is_lost(qtbot: QtBot, desk: 
         practitioner_id=desk.ids["Aisha Karim"],
         starts_at=datetime(2025, 1, 7, 17, 30, tzinfo=UTC),
     )
-    assert "no longer free" in late.error_label.text()
+    assert "17:30 on Tue 7 Jan is not a free time for Intake with Aisha Karim" in (
+        late.error_label.text()
+    )
     assert late.chosen_slot is None
+
+
+def test_a_time_picked_without_a_service_gets_a_service_that_fits(qtbot: QtBot, desk: Desk) -> None:
+    # As the calendar opens it: a practitioner and a free time, no service.
+    # Chloé offers Couples (80 min, listed first) and Individual; at 17:00
+    # only the 50-minute session fits before 18:00.
+    chloe = desk.ids["Chloé Martin"]
+    starts = datetime(2025, 1, 7, 17, 0, tzinfo=UTC)
+    dialog = desk.dialog(qtbot, practitioner_id=chloe, starts_at=starts)
+    assert dialog.service is not None and dialog.service.name == "Individual session"
+    assert dialog.chosen_slot is not None
+    assert (dialog.chosen_slot.start, dialog.chosen_slot.practitioner_id) == (starts, chloe)
 
 
 def test_an_online_session_confirms_with_its_meeting_link(qtbot: QtBot, desk: Desk) -> None:

@@ -170,14 +170,13 @@ def test_clients_and_practitioners_show_the_clinic(
 
 
 def test_placeholders_say_what_is_coming(qtbot: QtBot, sqlite_app: AppContext) -> None:
-    actor = Actor(None, "Pat", frozenset({Role.PRACTITIONER}), "test")
+    actor = Actor(None, "Pat", frozenset({Role.FRONT_DESK}), "test")
     window = _window(qtbot, sqlite_app, actor)
-    view = window.show_page("my_sessions")
+    view = window.show_page("credits")
     assert isinstance(view, PlaceholderView)
     assert view.is_loaded()
-    assert view.message_label.text() == (
-        "Your sessions and private notes — coming with session notes"
-    )
+    assert view.message_label.text() == view.MESSAGE
+    assert view.MESSAGE
     assert view.message_label.isVisible()
 
 
