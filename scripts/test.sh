@@ -12,5 +12,17 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== mypy"
 .venv/bin/mypy
-echo "== pytest"
-QT_QPA_PLATFORM=offscreen .venv/bin/pytest -n 2 --dist loadfile -p no:cacheprovider "$@"
+# The core's tests in two processes; the GUI's in one, where Qt is happiest
+# (and where a crash ends the run at once instead of stalling a worker pool).
+run_pytest() {
+  local status=0
+  QT_QPA_PLATFORM=offscreen .venv/bin/pytest -p no:cacheprovider "$@" || status=$?
+  # 5: nothing selected in this half (e.g. -k matched only the other half).
+  if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then
+    exit "$status"
+  fi
+}
+echo "== pytest: core (SQLite and PostgreSQL)"
+run_pytest -n 2 --dist loadfile --max-worker-restart 0 tests/unit tests/integration "$@"
+echo "== pytest: GUI"
+run_pytest tests/ui "$@"

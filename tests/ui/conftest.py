@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.actor import Actor
@@ -15,13 +15,9 @@ from ui.app import configure_application
 
 
 @pytest.fixture(autouse=True)
-def _styled_app(qapp: QApplication) -> Iterator[None]:
-    """The real style sheet, so tests see the widgets as users do; afterwards,
-    widgets closed by the test are really deleted, or every later test would
-    re-style them all when it sets the style sheet again."""
+def _styled_app(qapp: QApplication) -> None:
+    """The real style sheet, so tests see the widgets as users do."""
     configure_application(qapp)
-    yield
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
