@@ -19,6 +19,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -92,6 +93,14 @@ class MySessionsView(DataView[SessionsData]):
             sort_column=SessionTableModel.COL_DATE,
             stretch_column=SessionTableModel.COL_CLIENT,
         )
+        # A stretching client column is the first to be squeezed to nothing
+        # beside the notes panel; a fixed width keeps names readable.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(
+            SessionTableModel.COL_CLIENT, QHeaderView.ResizeMode.Interactive
+        )
+        header.resizeSection(SessionTableModel.COL_CLIENT, 170)
+        header.setStretchLastSection(True)
         self.table.setObjectName("sessionsTable")
         self.table.setAccessibleName("My appointments")
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
