@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.errors import ClinicdeskError
@@ -27,6 +27,11 @@ T = TypeVar("T")
 # emits on them, so the parent must not be able to delete them mid-emit);
 # this set is what keeps them alive until their result is delivered.
 _pending: set[BackgroundOp[Any]] = set()
+# Delivered operations whose worker may still be returning. They are released
+# here, on the GUI thread, once the worker is done with them: a QObject whose
+# last reference went away on a worker thread would be deleted there, which
+# crashes Qt.
+_delivered: list[BackgroundOp[Any]] = []
 
 
 class BackgroundOp(QObject, Generic[T]):
@@ -50,6 +55,7 @@ class BackgroundOp(QObject, Generic[T]):
         self._on_done = on_done
         self._on_error = on_error
         self.done = False
+        self.worker_done = False
         self._succeeded.connect(self._deliver_result)
         self._failed.connect(self._deliver_error)
 
@@ -85,16 +91,24 @@ class BackgroundOp(QObject, Generic[T]):
     def _finish(self) -> None:
         self.done = True
         _pending.discard(self)
+        _delivered.append(self)
         self.finished.emit()
 
 
-class _Runnable(QRunnable):
-    def __init__(self, op: BackgroundOp[Any]) -> None:
-        super().__init__()
-        self._op = op
+def _release_delivered() -> None:
+    """Drop delivered operations whose worker has returned (GUI thread only)."""
+    _delivered[:] = [op for op in _delivered if not op.worker_done]
 
-    def run(self) -> None:
-        self._op._run()
+
+def _work(holder: list[BackgroundOp[Any]]) -> None:
+    """The worker's side. It holds the operation only while running it, so
+    that the last reference is always dropped on the GUI thread."""
+    op = holder.pop()
+    try:
+        op._run()
+    finally:
+        op.worker_done = True
+        del op
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -124,12 +138,17 @@ def run_in_background(
         def on_error(exc: BaseException) -> None:
             show_error(parent if isinstance(parent, QWidget) else None, exc)
 
+    _release_delivered()
     op = BackgroundOp(parent, fn, on_done, on_error)
     _pending.add(op)
-    (pool or QThreadPool.globalInstance()).start(_Runnable(op))
+    holder = [op]
+    # A plain callable, not a QRunnable subclass: no Python wrapper of a
+    # runnable for the pool to delete under Python's feet.
+    (pool or QThreadPool.globalInstance()).start(lambda: _work(holder))
     return op
 
 
 def pending_operations() -> int:
     """How many operations have not delivered their outcome yet (for tests and rendering)."""
+    _release_delivered()
     return len(_pending)
