@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from desktop_app.actor import Actor, workstation_name
@@ -36,6 +37,9 @@ from models import (
     StaffRole,
     WeeklyRule,
 )
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 MANAGER_EMAIL = "morgan@riverside.example"
 MANAGER_PASSWORD = "manager-pass-1"
@@ -343,3 +347,19 @@ def delete_closed_widgets() -> None:
     from PySide6.QtCore import QCoreApplication, QEvent
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def settle(qtbot: QtBot, timeout_ms: int = 10_000) -> None:
+    """Let every background operation finish while the test's widgets still exist.
+
+    A finished operation can be freed on its worker thread; if it held the last
+    reference to a widget without a parent (as tests make them), the widget
+    would be destroyed there, off the GUI thread, and crash. Fixtures call
+    this before they let go of their widgets.
+    """
+    from PySide6.QtCore import QThreadPool
+
+    from ui.ops import pending_operations
+
+    qtbot.waitUntil(lambda: pending_operations() == 0, timeout=timeout_ms)
+    QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -25,6 +26,7 @@ from tests.ui.sample_clinic import (
     SampleClinic,
     open_sample_hours,
     seed_sample_clinic,
+    settle,
     with_fixed_clock,
 )
 from ui.booking_dialog import CREDITS_COMING, BookingDialog
@@ -46,13 +48,23 @@ class Desk:
     clock: FixedClock
     clinic: SampleClinic
     ids: dict[str, uuid.UUID]
+    # Held until the test's background operations are over (see the fixture).
+    widgets: list[QWidget] = field(default_factory=list)
 
     def dialog(self, qtbot: QtBot, **kw: object) -> BookingDialog:
         dialog = BookingDialog(self.ctx, self.clinic.desk, **kw)  # type: ignore[arg-type]
         qtbot.addWidget(dialog)
+        self.widgets.append(dialog)
         dialog.show()
         qtbot.waitUntil(dialog.is_idle, timeout=WAIT)
         return dialog
+
+    def picker(self, qtbot: QtBot) -> ClientPicker:
+        picker = ClientPicker(self.ctx, self.clinic.desk)
+        qtbot.addWidget(picker)
+        self.widgets.append(picker)
+        picker.show()
+        return picker
 
     def appointments(self) -> int:
         with self.ctx.db.read_sessions() as s:
@@ -64,10 +76,13 @@ class Desk:
 
 
 @pytest.fixture
-def desk(sqlite_app: AppContext) -> Desk:
+def desk(qtbot: QtBot, sqlite_app: AppContext) -> Iterator[Desk]:
     ctx, clock = with_fixed_clock(sqlite_app, NOW)
     clinic = seed_sample_clinic(ctx)
-    return Desk(ctx, clock, clinic, open_sample_hours(ctx, clinic))
+    desk = Desk(ctx, clock, clinic, open_sample_hours(ctx, clinic))
+    yield desk
+    settle(qtbot)
+    desk.widgets.clear()
 
 
 def _choose_client(qtbot: QtBot, picker: ClientPicker, typed: str) -> None:
@@ -95,9 +110,7 @@ def test_search_as_you_type_finds_accented_names(qtbot: QtBot, desk: Desk) -> No
     desk.ctx.bus.handle(
         RegisterClient(full_name="Ángel Ruiz", phone="+34 600 123 456"), desk.clinic.desk
     )
-    picker = ClientPicker(desk.ctx, desk.clinic.desk)
-    qtbot.addWidget(picker)
-    picker.show()
+    picker = desk.picker(qtbot)
     chosen: list[uuid.UUID] = []
     picker.client_chosen.connect(chosen.append)
 
@@ -126,9 +139,7 @@ def test_search_as_you_type_finds_accented_names(qtbot: QtBot, desk: Desk) -> No
 
 
 def test_enter_before_the_results_arrive_takes_the_first_match(qtbot: QtBot, desk: Desk) -> None:
-    picker = ClientPicker(desk.ctx, desk.clinic.desk)
-    qtbot.addWidget(picker)
-    picker.show()
+    picker = desk.picker(qtbot)
     QTest.keyClicks(picker.search_edit, "petrov")
     # No waiting for the debounce or the query: Enter at once.
     QTest.keyClick(picker.search_edit, Qt.Key.Key_Return)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from tests.ui.sample_clinic import (
     SampleClinic,
     open_sample_hours,
     seed_sample_clinic,
+    settle,
     with_fixed_clock,
 )
 from ui.appointment_actions import CancelDialog, RescheduleDialog
@@ -64,12 +66,9 @@ class Desk:
         assert self.view.grid.select_key(("appointment", row.id)) is not None
         return row
 
-    def settle(self, qtbot: QtBot) -> None:
-        qtbot.waitUntil(self.view.is_loaded, timeout=WAIT)
-
 
 @pytest.fixture
-def desk(qtbot: QtBot, sqlite_app: AppContext) -> Desk:
+def desk(qtbot: QtBot, sqlite_app: AppContext) -> Iterator[Desk]:
     ctx, clock = with_fixed_clock(sqlite_app, NOW)
     clinic = seed_sample_clinic(ctx)
     ids = open_sample_hours(ctx, clinic)
@@ -92,7 +91,9 @@ def desk(qtbot: QtBot, sqlite_app: AppContext) -> Desk:
         ),
         timeout=WAIT,
     )
-    return Desk(ctx, clock, clinic, ids, window, view)
+    yield Desk(ctx, clock, clinic, ids, window, view)
+    # The window outlives the background operations (see sample_clinic.settle).
+    settle(qtbot)
 
 
 def test_the_day_as_columns_blocks_free_cells_and_a_now_line(qtbot: QtBot, desk: Desk) -> None:
