@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 
 from desktop_app import queries, schedules
@@ -96,4 +97,8 @@ def render_booking_dialog(
         return [save(dialog, out_dir / BOOKING_DIALOG_SHOT)]
     finally:
         dialog.reject()
+        # Nothing in flight may hold the last reference to the dialog (it has
+        # no parent): it would be destroyed on a worker thread.
+        wait_until(lambda: pending_operations() == 0)
+        QThreadPool.globalInstance().waitForDone()
         dialog.deleteLater()
