@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,11 +15,10 @@ from PySide6.QtGui import QBrush
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop_app.queries import AppointmentRow, AuditRow, ClientRow, PractitionerRow
+from desktop_app.queries import AppointmentRow, ClientRow, PractitionerRow
 from models.enums import AppointmentStatus, PractitionerStatus
 from ui.formatting import APPOINTMENT_STATUS_COLOURS
 from ui.item_models.appointments import AppointmentTableModel
-from ui.item_models.audit import AuditTableModel
 from ui.item_models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from ui.item_models.clients import ClientTableModel
 from ui.item_models.practitioners import PractitionerTableModel
@@ -52,15 +51,10 @@ def practitioner(i: int, status: PractitionerStatus) -> PractitionerRow:
     )
 
 
-def audit(seq: int) -> AuditRow:
-    return AuditRow(seq, T0 + timedelta(minutes=seq), None, "desk-1", "CreateStaffAccount", None)
-
-
 CASES: list[tuple[Callable[[], RowTableModel[Any]], Callable[[int], Any]]] = [
     (AppointmentTableModel, lambda i: appointment(i, list(AppointmentStatus)[i % 6])),
     (ClientTableModel, lambda i: client(i, i - 3)),
     (PractitionerTableModel, lambda i: practitioner(i, list(PractitionerStatus)[i % 4])),
-    (AuditTableModel, audit),
 ]
 
 
@@ -179,14 +173,3 @@ def test_sorting_by_practitioner_keeps_time_order_within_each() -> None:
     ]
     # Adam has the odd hours, Zoe the even ones.
     assert order == ["R0001", "R0003", "R0005", "R0002", "R0004", "R0006"]
-
-
-def test_audit_model_names_commands_for_people() -> None:
-    model = AuditTableModel()
-    model.set_rows([audit(1)])
-    assert model.data(model.index(0, AuditTableModel.COL_COMMAND)) == "Create staff account"
-    assert model.data(model.index(0, AuditTableModel.COL_ACTOR)) == "System"
-    assert (
-        model.data(model.index(0, AuditTableModel.COL_TIME))
-        == date(2025, 3, 30).strftime("%d %b %Y") + " 08:01"
-    )
