@@ -171,3 +171,12 @@ def receipt_html(receipt: Receipt) -> str:
         f"<p>Paid by {_e(receipt.method_label.lower())}{served}.</p>\n"
         "</body></html>\n"
     )
+
+
+def receipt_by_number(db: Database, receipt_number: str) -> Receipt:
+    """The receipt a ledger entry names (receipt numbers are unique)."""
+    with db.read_sessions() as s:
+        payment_id = s.scalar(select(Payment.id).where(Payment.receipt_number == receipt_number))
+    if payment_id is None:
+        raise NotFound(f"No payment has receipt number {receipt_number}.")
+    return receipt_for(db, payment_id)

@@ -1,8 +1,10 @@
 """One client's record beside the search results: contact, emergency contact,
-balance, notes and appointment history, with the actions on the record."""
+balance, notes, and two tabs: the appointment history and the credits (balance,
+ledger, sales), with the actions on the record."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
@@ -20,12 +22,15 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.ledger import ClientCredits, LedgerRow
 from desktop_app.queries import AppointmentRow, ClientRecord
 from models.enums import AppointmentStatus
+from ui.client_ledger import ClientLedgerPanel, credits_text
 from ui.formatting import APPOINTMENT_STATUS_COLOURS
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.client_history import ClientHistoryModel
@@ -35,10 +40,6 @@ from ui.views.base import empty_state
 def age_on(born: date, today: date) -> int:
     before_birthday = (today.month, today.day) < (born.month, born.day)
     return today.year - born.year - int(before_birthday)
-
-
-def credits_text(balance: int) -> str:
-    return f"{balance} credit{'s' if abs(balance) != 1 else ''}"
 
 
 def history_summary(upcoming: int, total: int) -> str:
@@ -231,15 +232,18 @@ class ClientRecordPanel(QStackedWidget):
         self.notes = _Field("Notes")
         layout.addWidget(self.notes)
 
-        history_head = QHBoxLayout()
-        history_title = QLabel("Appointments")
-        history_title.setObjectName("sectionTitle")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("pageTabs")
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs, 1)
+
+        appointments = QWidget()
+        history_layout = QVBoxLayout(appointments)
+        history_layout.setContentsMargins(0, 10, 0, 0)
+        history_layout.setSpacing(8)
         self.history_summary = QLabel()
         self.history_summary.setObjectName("cardCaption")
-        history_head.addWidget(history_title)
-        history_head.addStretch(1)
-        history_head.addWidget(self.history_summary)
-        layout.addLayout(history_head)
+        history_layout.addWidget(self.history_summary)
 
         self.history_model = ClientHistoryModel(self)
         # Two lines per appointment read better than five columns in a side panel.
@@ -258,13 +262,28 @@ class ClientRecordPanel(QStackedWidget):
         self.history_pages = QStackedWidget()
         self.history_pages.addWidget(self.history)
         self.history_pages.addWidget(self.history_empty)
-        layout.addWidget(self.history_pages, 1)
+        history_layout.addWidget(self.history_pages, 1)
+        self.tabs.addTab(appointments, "Appointments")
+
+        self.credits = ClientLedgerPanel()
+        self.tabs.addTab(self.credits, "Credits")
 
     def clear(self) -> None:
         self.record = None
         self.setCurrentWidget(self.prompt)
 
-    def show_record(self, record: ClientRecord, now: datetime, tz: tzinfo) -> None:
+    def show_record(
+        self,
+        record: ClientRecord,
+        now: datetime,
+        tz: tzinfo,
+        credits: ClientCredits | None = None,
+        ledger: Sequence[LedgerRow] = (),
+    ) -> None:
+        """`credits` and `ledger`: the Credits tab; without them it shows the balance only."""
+        if self.record is None or self.record.id != record.id:
+            # Another client: start from their appointments, as a desk expects.
+            self.tabs.setCurrentIndex(0)
         self.record = record
         self.name_label.setText(record.full_name)
         self.archived_tag.setVisible(record.archived)
@@ -291,10 +310,25 @@ class ClientRecordPanel(QStackedWidget):
         self.history_pages.setCurrentWidget(
             self.history if record.appointments else self.history_empty
         )
+        self.credits.show_credits(credits, ledger, now, tz, balance=record.balance)
+        self.tabs.setTabText(1, f"Credits ({record.balance})" if record.balance else "Credits")
         self.setCurrentWidget(self.card)
 
-    def set_actions_allowed(self, *, book: bool, edit: bool, archive: bool) -> None:
+    def show_credits_tab(self) -> None:
+        self.tabs.setCurrentWidget(self.credits)
+
+    def set_actions_allowed(
+        self,
+        *,
+        book: bool,
+        edit: bool,
+        archive: bool,
+        sell: bool = False,
+        adjust: bool = False,
+    ) -> None:
         archived = self.record is not None and self.record.archived
         self.book_button.setEnabled(book and not archived)
         self.edit_button.setEnabled(edit and not archived)
         self.archive_button.setEnabled(archive and not archived)
+        # Credits of an archived client can still be corrected, not sold.
+        self.credits.set_actions_allowed(sell=sell and not archived, adjust=adjust)

@@ -192,6 +192,12 @@ def test_selecting_a_client_shows_the_record(
     assert panel.history_model.rowCount() == 1
     assert panel.history_model.index(0, 4).data() == "RT0001"
     assert not panel.archived_tag.isVisible()
+    # The credits, one tab away: nothing bought yet, and the desk may sell.
+    assert panel.tabs.currentIndex() == 0
+    panel.show_credits_tab()
+    assert panel.credits.pages.currentWidget() is panel.credits.empty
+    assert panel.credits.sell_button.isEnabled()
+    assert panel.credits.adjust_button.isHidden()
     tester = QAbstractItemModelTester(
         panel.history_model, QAbstractItemModelTester.FailureReportingMode.Fatal
     )
@@ -358,6 +364,7 @@ def test_archive_with_a_reason_hides_the_client_and_keeps_the_record(
     assert not view.record_panel.edit_button.isEnabled()
     assert not view.record_panel.archive_button.isEnabled()
     assert not view.record_panel.book_button.isEnabled()
+    assert not view.record_panel.credits.sell_button.isEnabled()
 
 
 def test_keyboard_from_search_to_record(qtbot: QtBot, view: ClientsView) -> None:

@@ -1,4 +1,5 @@
-"""Clients: find a client as you type, read their record, register, edit, archive, book.
+"""Clients: find a client as you type, read their record, register, edit, archive, book,
+sell credits and see the client's ledger.
 
 The search runs in the core (case- and accent-insensitive over name, e-mail
 and phone digits) on a worker, a short pause after the last keystroke. While
@@ -39,7 +40,16 @@ from PySide6.QtWidgets import (
 from desktop_app import queries
 from desktop_app.actor import Actor
 from desktop_app.app_context import AppContext
-from desktop_app.commands import ArchiveClient, BookAppointment, RegisterClient, UpdateClient
+from desktop_app.clock import Clock
+from desktop_app.commands import (
+    AdjustCredits,
+    ArchiveClient,
+    BookAppointment,
+    RegisterClient,
+    SellCreditPack,
+    UpdateClient,
+)
+from desktop_app.database import Database
 from desktop_app.events import (
     AppointmentChanged,
     ClientChanged,
@@ -48,14 +58,19 @@ from desktop_app.events import (
     DemoClinicSeeded,
     Event,
 )
+from desktop_app.ledger import ClientCredits, LedgerRow, client_credits, client_ledger
 from desktop_app.queries import ClientRecord, ClientRow
+from desktop_app.services.credits import SaleResult
 from desktop_app.text_search import client_search_key, search_terms
 from ui.booking_dialog import BookingDialog
 from ui.client_dialogs import ArchiveClientDialog, ClientDialog
 from ui.client_record import ClientRecordPanel
+from ui.command_dialog import open_in_place
+from ui.credit_dialogs import AdjustCreditsDialog, SellPackDialog
 from ui.item_models.base import ROW_ROLE, SORT_ROLE
 from ui.item_models.clients import ClientTableModel
 from ui.ops import run_in_background, show_error
+from ui.receipt_view import ReceiptWindow
 from ui.views.base import REFRESH_DEBOUNCE_MS, DataView, empty_state
 from ui.widgets import table_view
 
@@ -78,6 +93,24 @@ class RecordData:
     record: ClientRecord | None
     now: datetime
     tz: ZoneInfo
+    credits: ClientCredits | None = None
+    ledger: tuple[LedgerRow, ...] = ()
+
+
+def load_record(db: Database, clock: Clock, client_id: uuid.UUID) -> RecordData:
+    """The record, its credits and its ledger, as one read for the panel."""
+    tz = ZoneInfo(queries.clinic_settings(db).timezone)
+    now = clock.now()
+    record = queries.client_record(db, client_id)
+    if record is None:
+        return RecordData(None, now, tz)
+    return RecordData(
+        record,
+        now,
+        tz,
+        client_credits(db, client_id, now),
+        tuple(client_ledger(db, client_id)),
+    )
 
 
 class ClientSearchProxy(QSortFilterProxyModel):
@@ -191,6 +224,9 @@ class ClientsView(DataView[ClientSearch]):
         self.record_panel.book_button.clicked.connect(self.book)
         self.record_panel.edit_button.clicked.connect(self.edit_client)
         self.record_panel.archive_button.clicked.connect(self.archive_client)
+        self.record_panel.credits.sell_requested.connect(self.sell_pack)
+        self.record_panel.credits.adjust_requested.connect(self.adjust_credits)
+        self.record_panel.credits.receipt_requested.connect(self.show_receipt)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("clientsSplitter")
@@ -199,7 +235,8 @@ class ClientsView(DataView[ClientSearch]):
         self.splitter.addWidget(self.record_panel)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([620, 380])
+        # The record holds two-line lists (appointments, ledger): give it room to read.
+        self.splitter.setSizes([580, 420])
         self.body.addWidget(self.splitter, 1)
 
         self._search_timer = QTimer(self)
@@ -225,6 +262,10 @@ class ClientsView(DataView[ClientSearch]):
         self.client_dialog: ClientDialog | None = None
         self.archive_dialog: ArchiveClientDialog | None = None
         self.booking_dialog: QDialog | None = None
+        self.sell_dialog: SellPackDialog | None = None
+        self.adjust_dialog: AdjustCreditsDialog | None = None
+        self.receipt_window: ReceiptWindow | None = None
+        self._record_data: RecordData | None = None
         self._update_actions()
 
     # --- searching -------------------------------------------------------
@@ -377,14 +418,9 @@ class ClientsView(DataView[ClientSearch]):
         self._record_loading = True
         self._record_stale = False
         db, clock = self.ctx.db, self.ctx.clock
-
-        def load() -> RecordData:
-            tz = ZoneInfo(queries.clinic_settings(db).timezone)
-            return RecordData(queries.client_record(db, client_id), clock.now(), tz)
-
         run_in_background(
             self,
-            load,
+            lambda: load_record(db, clock, client_id),
             lambda data: self._record_loaded(seq, data),
             lambda exc: self._record_failed(seq, exc),
         )
@@ -393,11 +429,12 @@ class ClientsView(DataView[ClientSearch]):
         if seq != self._record_seq:
             return  # another client was chosen meanwhile
         self._record_loading = False
+        self._record_data = data
         if data.record is None:
             self.shown_client_id = None
             self.record_panel.clear()
         else:
-            self.record_panel.show_record(data.record, data.now, data.tz)
+            self.record_panel.show_record(data.record, data.now, data.tz, data.credits, data.ledger)
         self._update_actions()
         self.record_shown.emit(data.record)
         if self.is_loaded():
@@ -419,6 +456,8 @@ class ClientsView(DataView[ClientSearch]):
             book=bus.may(actor, BookAppointment),
             edit=bus.may(actor, UpdateClient),
             archive=bus.may(actor, ArchiveClient),
+            sell=bus.may(actor, SellCreditPack),
+            adjust=bus.may(actor, AdjustCredits),
         )
 
     # --- actions ---------------------------------------------------------
@@ -488,6 +527,55 @@ class ClientsView(DataView[ClientSearch]):
         self.booking_dialog = dialog
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
         dialog.open()
+
+    # --- credits ---------------------------------------------------------
+
+    def sell_pack(self) -> None:
+        record = self.record
+        if (
+            record is None
+            or record.archived
+            or not self.record_panel.credits.sell_button.isEnabled()
+        ):
+            return
+        dialog = SellPackDialog(
+            self.ctx, self.actor, client_id=record.id, client_name=record.full_name, parent=self
+        )
+        dialog.succeeded.connect(self._sold)
+        self.sell_dialog = open_in_place(self.sell_dialog, dialog)
+
+    def _sold(self, result: object) -> None:
+        self.record_panel.show_credits_tab()
+        self._reload_record()
+        if isinstance(result, SaleResult):
+            self.show_receipt(payment_id=result.payment_id)
+
+    def adjust_credits(self) -> None:
+        record, data = self.record, self._record_data
+        if record is None or data is None or not self.ctx.bus.may(self.actor, AdjustCredits):
+            return
+        dialog = AdjustCreditsDialog(
+            self.ctx,
+            self.actor,
+            client_id=record.id,
+            client_name=record.full_name,
+            balance=data.credits.balance if data.credits else record.balance,
+            usable=data.credits.usable if data.credits else None,
+            now=self.ctx.clock.now(),
+            tz=data.tz,
+            parent=self,
+        )
+        dialog.succeeded.connect(lambda _r: self._reload_record())
+        self.adjust_dialog = open_in_place(self.adjust_dialog, dialog)
+
+    def show_receipt(
+        self, receipt_number: str | None = None, *, payment_id: uuid.UUID | None = None
+    ) -> None:
+        """The receipt of a sale, beside the page (not modal: the desk carries on)."""
+        window = ReceiptWindow(
+            self.ctx, payment_id=payment_id, receipt_number=receipt_number, parent=self
+        )
+        self.receipt_window = open_in_place(self.receipt_window, window, modal=False)
 
     def _dialog_closed(self, dialog: QDialog) -> None:
         for name in ("client_dialog", "archive_dialog", "booking_dialog"):
