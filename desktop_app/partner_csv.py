@@ -95,7 +95,11 @@ class CsvPreview:
         """The rows as the import command takes them; only for a preview that is ok."""
         if not self.ok:
             raise ValidationError(self.summary())
-        return tuple(AllocationInput(r.email, r.credits, r.name, r.line) for r in self.rows)
+        return self.good_allocations()
+
+    def good_allocations(self) -> tuple[AllocationInput, ...]:
+        """The good rows only, for a user who chose to leave the bad ones out."""
+        return tuple(AllocationInput(r.email, r.credits, r.name, r.line) for r in self.good_rows)
 
 
 # --- checks shared with the import command --------------------------------------------

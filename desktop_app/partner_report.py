@@ -197,6 +197,47 @@ def partner_usage(db: Database, organisation_id: uuid.UUID, start: date, end: da
     )
 
 
+@dataclass(frozen=True)
+class OrganisationTotals:
+    """An organisation's allocations over all time, revoked ones left out."""
+
+    employees: int
+    credits_allocated: int
+    # Held by sessions, net of refunds.
+    credits_used: int
+
+
+def organisation_totals(db: Database) -> dict[uuid.UUID, OrganisationTotals]:
+    """Totals per organisation (an organisation without allocations is absent)."""
+    kept = PartnerAllocation.status != AllocationStatus.REVOKED
+    with db.read_sessions() as s:
+        allocated = s.execute(
+            select(
+                PartnerAllocation.organisation_id,
+                func.count(func.distinct(PartnerAllocation.employee_email)),
+                func.sum(PartnerAllocation.credits),
+            )
+            .where(kept)
+            .group_by(PartnerAllocation.organisation_id)
+        ).all()
+        used = {
+            org_id: int(total or 0)
+            for org_id, total in s.execute(
+                select(PartnerAllocation.organisation_id, -func.sum(CreditEntry.amount))
+                .join(PartnerAllocation, PartnerAllocation.id == CreditEntry.allocation_id)
+                .where(CreditEntry.kind.in_((CreditEntryKind.USE, CreditEntryKind.REFUND)))
+                .group_by(PartnerAllocation.organisation_id)
+            )
+        }
+    counts = {
+        org_id: (int(employees), int(credits or 0)) for org_id, employees, credits in allocated
+    }
+    return {
+        org_id: OrganisationTotals(*counts.get(org_id, (0, 0)), used.get(org_id, 0))
+        for org_id in counts.keys() | used.keys()
+    }
+
+
 def _cell(value: object) -> str:
     """A value a spreadsheet will not run as a formula (names are typed by people)."""
     text = str(value)

@@ -19,7 +19,7 @@ from ui.main_window import MainWindow
 from ui.views.audit_log import AuditLogView
 from ui.views.base import View
 from ui.views.clients import ClientsView
-from ui.views.placeholder import PlaceholderView
+from ui.views.credits import CreditsView
 from ui.views.practitioners import PractitionersView
 from ui.views.settings import SettingsView
 from ui.views.today import TodayView
@@ -169,15 +169,16 @@ def test_clients_and_practitioners_show_the_clinic(
     assert "1 applied" in practitioners.subtitle_label.text()
 
 
-def test_placeholders_say_what_is_coming(qtbot: QtBot, sqlite_app: AppContext) -> None:
+def test_the_desk_opens_credits_and_partners_read_only(
+    qtbot: QtBot, sqlite_app: AppContext
+) -> None:
     actor = Actor(None, "Pat", frozenset({Role.FRONT_DESK}), "test")
     window = _window(qtbot, sqlite_app, actor)
     view = window.show_page("credits")
-    assert isinstance(view, PlaceholderView)
-    assert view.is_loaded()
-    assert view.message_label.text() == view.MESSAGE
-    assert view.MESSAGE
-    assert view.message_label.isVisible()
+    assert isinstance(view, CreditsView)
+    _loaded(qtbot, view)
+    assert "Read-only" in view.subtitle_label.text()
+    assert not view.new_button.isVisible()
 
 
 def test_a_command_on_the_bus_refreshes_the_visible_view(
