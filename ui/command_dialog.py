@@ -170,6 +170,12 @@ class CommandDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
+        if message and self.isVisible():
+            # A window's minimum size ignores that a word-wrapped caption needs
+            # more height at its width; grow, or the fields get squeezed together.
+            needed = self.heightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
 
     def submit(self) -> None:
         if self.sending:

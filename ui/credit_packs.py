@@ -23,11 +23,11 @@ from desktop_app.app_context import AppContext
 from desktop_app.commands import Command, CreateCreditPack, UpdateCreditPack
 from desktop_app.ledger import PackRow
 from desktop_app.validation import require_text
-from ui.command_dialog import error_text, open_in_place
+from ui.command_dialog import CommandDialog, error_text, open_in_place
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.partners import PackTableModel, plural
 from ui.ops import run_in_background
-from ui.partner_dialogs import FitsItsError, spin_box
+from ui.partner_dialogs import spin_box
 from ui.views.base import empty_state
 from ui.widgets import fit_columns, sorting_proxy, table_view
 
@@ -46,7 +46,7 @@ def update_for(row: PackRow, *, is_active: bool) -> UpdateCreditPack:
     )
 
 
-class PackDialog(FitsItsError):
+class PackDialog(CommandDialog):
     """A new pack (no `row`) or the terms of `row`."""
 
     def __init__(

@@ -39,23 +39,7 @@ def spin_box(name: str, low: int, high: int, value: int, unit: str = "") -> QSpi
     return spin
 
 
-class FitsItsError(CommandDialog):
-    """Grows to show an error line under a wrapped caption.
-
-    A top-level window's minimum size ignores that a word-wrapped caption
-    needs more height at the window's width; without this, the fields would
-    be squeezed together when the error line appears.
-    """
-
-    def show_error(self, message: str) -> None:
-        super().show_error(message)
-        if message and self.isVisible():
-            needed = self.heightForWidth(self.width())
-            if needed > self.height():
-                self.resize(self.width(), needed)
-
-
-class RevokeDialog(FitsItsError, ReasonDialog):
+class RevokeDialog(ReasonDialog):
     """Why an allocation is revoked (required)."""
 
 
@@ -68,7 +52,7 @@ def terms(organisation: OrganisationRow) -> str:
     )
 
 
-class OrganisationDialog(FitsItsError):
+class OrganisationDialog(CommandDialog):
     """A new organisation (no `row`) or the details of `row`."""
 
     def __init__(
@@ -168,7 +152,7 @@ class OrganisationDialog(FitsItsError):
         )
 
 
-class AllocateDialog(FitsItsError):
+class AllocateDialog(CommandDialog):
     """Credits for one employee, known by e-mail."""
 
     def __init__(
