@@ -27,8 +27,12 @@ from ui.main_window import MainWindow
 from ui.ops import pending_operations
 from ui.screenshots_accounts import SEPARATE_PAGES, prepare_page, render_account_screens
 from ui.screenshots_booking import render_booking_dialog, show_today_example
+from ui.screenshots_credits import render_credit_screens
+from ui.screenshots_partners import render_partner_screens
+from ui.screenshots_settings import render_settings_screens
 from ui.views.base import View
 from ui.views.clients import ClientsView
+from ui.views.credits import CreditsView
 from ui.views.my_schedule import MyScheduleView
 from ui.views.today import TodayView
 
@@ -132,6 +136,11 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
         )
     # The account screens (review, staff, idle lock…), numbered from 40.
     paths += render_account_screens(ctx, staff, manager, out_dir)
+    # Credits: the client ledger, a sale and its receipt (50), partners and packs (55),
+    # then the e-mail settings and templates (60).
+    paths += render_credit_screens(ctx, manager, out_dir)
+    paths += render_partner_screens(ctx, manager, out_dir)
+    paths += render_settings_screens(ctx, manager, out_dir)
     return paths
 
 
@@ -194,6 +203,9 @@ def _render_pages(
                 _show_example_client(ctx, view)
             if isinstance(view, TodayView):
                 show_today_example(view, wait_until)
+            if isinstance(view, CreditsView):
+                view.show_example()
+                wait_until(_settled(view))
             paths.append(_save(window, out_dir / f"{number:02d}-{name}.png"))
             number += 1
             if isinstance(view, MyScheduleView):

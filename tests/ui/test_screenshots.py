@@ -12,6 +12,7 @@ from tests.ui.sample_clinic import SampleClinic
 from ui.navigation import PAGES
 from ui.screenshots import render_all
 from ui.screenshots_accounts import EXTRA_SCREENS
+from ui.screenshots_credits import CREDIT_SCREENS
 
 
 def test_render_all_writes_every_screen(
@@ -28,7 +29,27 @@ def test_render_all_writes_every_screen(
     assert variants == ["32-my-schedule-exceptions.png"]
     # The account screens (40 on) that are not pages: a review, the lock, the form.
     assert set(EXTRA_SCREENS) <= set(names)
-    pages = [name for name in names[3:] if name not in variants and name not in EXTRA_SCREENS]
+    # Credits (50), partners and packs (55), e-mail settings (60): screens, not pages.
+    # (The sample clinic has no sale or partner: those screens have tests of their own.)
+    later = [name for name in names if int(name[:2]) >= 50]
+    assert {"57-credit-packs.png", "60-settings-email.png"} <= set(later)
+    assert later == [
+        name
+        for name in (
+            *CREDIT_SCREENS,
+            "55-partner-import-preview.png",
+            "56-partner-usage.png",
+            "57-credit-packs.png",
+            "60-settings-email.png",
+            "61-settings-templates.png",
+        )
+        if name in later
+    ]
+    pages = [
+        name
+        for name in names[3:]
+        if name not in variants and name not in EXTRA_SCREENS and name not in later
+    ]
     rendered = sorted(name.split("-", 1)[1].removesuffix(".png") for name in pages)
     assert rendered == sorted(page.key.replace("_", "-") for page in PAGES)
     assert "30-my-schedule.png" in names
@@ -46,6 +67,12 @@ def test_render_all_works_on_an_empty_clinic(
 ) -> None:
     # No manager yet: the screens still render (with a stand-in manager).
     paths = render_all(sqlite_app, tmp_path)
-    # Login and wizard, the manager's pages, then the review, staff, lock and form.
-    assert len(paths) == 3 + 9 + 4
+    # Login and wizard, the manager's pages, then the review, staff, lock and form;
+    # with no client, sale or partner: the packs and the e-mail settings only.
+    assert len(paths) == 3 + 9 + 4 + 3
+    assert [p.name for p in paths[-3:]] == [
+        "57-credit-packs.png",
+        "60-settings-email.png",
+        "61-settings-templates.png",
+    ]
     assert all(p.stat().st_size > 0 for p in paths)
