@@ -1,6 +1,12 @@
 """The appointment life cycle from the desk: check in, start, complete, no-show,
 cancel with a reason, move to another time.
 
+Cancelling, and marking a no-show, say beforehand what the clinic's
+cancellation policy does with the credits the appointment was paid with
+(desktop_app.cancellation, the rule the core applies); a manager may return
+them anyway, with a reason. Appointments paid at the desk say nothing about
+credits.
+
 The steps are the core's commands; what may follow what is the core's call.
 Buttons are enabled for the moves that make sense in the appointment's
 status, as a guide; a keyboard shortcut always asks the core, so an illegal
@@ -16,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFrame,
@@ -27,23 +34,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import queries
+from desktop_app import cancellation, queries
 from desktop_app.actor import Actor
 from desktop_app.app_context import AppContext
+from desktop_app.cancellation import CancellationOutlook, credits_text
 from desktop_app.commands import (
     CancelAppointment,
     CheckInAppointment,
     Command,
     CompleteAppointment,
     MarkNoShow,
+    RefundAppointmentCredits,
     RescheduleAppointment,
     StartAppointment,
 )
 from desktop_app.errors import ClinicdeskError
 from desktop_app.queries import AppointmentRow
 from desktop_app.services.booking import BookingResult, SlotTaken
+from desktop_app.services.credits import CancelResult
 from desktop_app.slot_engine import Slot
-from models.enums import AppointmentStatus
+from models.enums import AppointmentStatus, Role
 from ui.booking_dialog import slot_text
 from ui.formatting import time_range
 from ui.ops import run_in_background
@@ -116,6 +126,36 @@ def _text(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, ClinicdeskError) else f"Something went wrong: {exc}"
 
 
+def _is_manager(actor: Actor) -> bool:
+    return actor.is_system or Role.MANAGER in actor.roles
+
+
+def _verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def cancelled_text(row: AppointmentRow, result: CancelResult) -> str:
+    """The message bar's line after a cancellation, credits included."""
+    text = f"Cancelled {row.client_name} ({row.reference})."
+    if result.credits_returned:
+        n = result.credits_returned
+        back = f"{credits_text(n)} {_verb(n, 'was', 'were')} returned"
+        text += f" Late cancellation: {back} by a manager." if result.late else f" {back}."
+    elif result.credits_kept:
+        n = result.credits_kept
+        text += f" Late cancellation: the {credits_text(n)} {_verb(n, 'is', 'are')} kept."
+    return text
+
+
+def no_show_text(row: AppointmentRow, kept: int, returned: int) -> str:
+    text = f"Marked as a no-show: {row.client_name} ({row.reference})."
+    if returned:
+        text += f" {credits_text(returned)} {_verb(returned, 'was', 'were')} returned by a manager."
+    elif kept:
+        text += f" The {credits_text(kept)} it used {_verb(kept, 'is', 'are')} kept."
+    return text
+
+
 class AppointmentActions(QObject):
     """Runs life-cycle commands for one appointment and opens the cancel and
     move dialogs; reports the outcome as a line of text."""
@@ -131,6 +171,12 @@ class AppointmentActions(QObject):
         self.dialog: QDialog | None = None
 
     def run(self, step: Step, row: AppointmentRow) -> None:
+        if step.key == "no_show":
+            self._no_show(step, row)
+            return
+        self._send(step, row)
+
+    def _send(self, step: Step, row: AppointmentRow) -> None:
         command = step.make(row.id)
         bus, actor = self.ctx.bus, self.actor
         done = f"{step.done} {row.client_name} ({row.reference})."
@@ -141,10 +187,34 @@ class AppointmentActions(QObject):
             lambda exc: self.message.emit(_text(exc), True),
         )
 
+    def _no_show(self, step: Step, row: AppointmentRow) -> None:
+        """A no-show paid with credits asks first, saying they are kept;
+        one paid at the desk is marked at once, as before."""
+        db, now = self.ctx.db, self.ctx.clock.now()
+
+        def look_up() -> tuple[CancellationOutlook, ZoneInfo]:
+            tz = ZoneInfo(queries.clinic_settings(db).timezone)
+            return cancellation.outlook(db, row.id, now), tz
+
+        def looked_up(found: tuple[CancellationOutlook, ZoneInfo]) -> None:
+            outlook, tz = found
+            if not outlook.credits_held:
+                self._send(step, row)
+                return
+            dialog = NoShowDialog(self.ctx, self.actor, row, outlook, tz, self._parent.window())
+            dialog.marked.connect(
+                lambda kept, returned: self.message.emit(no_show_text(row, kept, returned), False)
+            )
+            dialog.refund_failed.connect(lambda text: self.message.emit(text, True))
+            self.dialog = dialog
+            dialog.open()
+
+        run_in_background(self, look_up, looked_up, lambda exc: self.message.emit(_text(exc), True))
+
     def cancel(self, row: AppointmentRow, tz: ZoneInfo) -> CancelDialog:
         dialog = CancelDialog(self.ctx, self.actor, row, tz, self._parent.window())
         dialog.cancelled.connect(
-            lambda: self.message.emit(f"Cancelled {row.client_name} ({row.reference}).", False)
+            lambda result: self.message.emit(cancelled_text(row, result), False)
         )
         self.dialog = dialog
         dialog.open()
@@ -164,10 +234,71 @@ class AppointmentActions(QObject):
         return dialog
 
 
+class PolicyNote(QFrame):
+    """What the cancellation policy does with the appointment's credits, and
+    for a manager the way to return them anyway (with a reason)."""
+
+    changed = Signal()
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.manager = _is_manager(actor)
+        self.setObjectName("scheduleBanner")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        self.override = QCheckBox(
+            "Return the credits anyway"
+            if self.manager
+            else "Return the credits anyway (a manager can)"
+        )
+        self.override.setEnabled(self.manager)
+        self.override.toggled.connect(self._toggled)
+        layout.addWidget(self.override)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why they come back (kept with the client's ledger)")
+        self.reason.setAccessibleName("Reason for returning the credits")
+        self.reason.textChanged.connect(self.changed)
+        self.reason.setVisible(False)
+        layout.addWidget(self.reason)
+        self.setVisible(False)
+
+    def show_outlook(self, text: str, kept: bool, *, failed: bool = False) -> None:
+        """`text` empty: no credits at stake, nothing shown."""
+        self.label.setText(text)
+        self.setProperty("kind", "error" if failed else "warning" if kept else "success")
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.override.setVisible(kept)
+        self.setVisible(bool(text))
+
+    def override_reason(self) -> str | None:
+        """The manager's reason when they return the credits, else None."""
+        if not (self.isVisible() and self.override.isVisible() and self.override.isChecked()):
+            return None
+        return self.reason.text().strip() or None
+
+    def ready(self) -> bool:
+        """False while returning is ticked without a reason."""
+        checked = self.isVisible() and self.override.isVisible() and self.override.isChecked()
+        return not checked or bool(self.reason.text().strip())
+
+    def _toggled(self, on: bool) -> None:
+        self.reason.setVisible(on)
+        if on:
+            self.reason.setFocus()
+        # Room for the reason field, rather than squeezing what is above it.
+        self.window().adjustSize()
+        self.changed.emit()
+
+
 class CancelDialog(QDialog):
     """Cancel one appointment; a reason is required (it is kept with the record)."""
 
-    cancelled = Signal()
+    cancelled = Signal(object)  # CancelResult
     QUICK_REASONS = ("Client cancelled", "Client unwell", "Practitioner unavailable")
 
     def __init__(
@@ -183,6 +314,9 @@ class CancelDialog(QDialog):
         self.actor = actor
         self.row = row
         self._busy = False
+        self._loading = True
+        self.outlook: CancellationOutlook | None = None
+        self.outcome: CancelResult | None = None
         self.setWindowTitle(f"Cancel {row.reference}")
         self.setObjectName("cancelDialog")
         self.setModal(True)
@@ -212,6 +346,9 @@ class CancelDialog(QDialog):
             quick.addWidget(button)
         quick.addStretch(1)
         layout.addLayout(quick)
+        self.policy = PolicyNote(actor, self)
+        self.policy.changed.connect(lambda: self._changed(self.reason.text()))
+        layout.addWidget(self.policy)
         self.error_label = QLabel()
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
@@ -231,22 +368,53 @@ class CancelDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         self.reason.setFocus()
+        db, now = ctx.db, ctx.clock.now()
+        run_in_background(
+            self,
+            lambda: cancellation.outlook(db, row.id, now),
+            self._looked_up,
+            self._lookup_failed,
+        )
+
+    def is_idle(self) -> bool:
+        return not (self._loading or self._busy)
+
+    def _looked_up(self, outlook: CancellationOutlook) -> None:
+        self._loading = False
+        self.outlook = outlook
+        self.policy.show_outlook(cancellation.describe_cancellation(outlook), outlook.late)
+        self.adjustSize()
+
+    def _lookup_failed(self, exc: BaseException) -> None:
+        # The core applies the policy whatever this says; cancelling still works.
+        self._loading = False
+        self.policy.show_outlook(
+            f"Could not read the appointment's credits ({_text(exc)}); the clinic's "
+            "cancellation policy still applies.",
+            False,
+            failed=True,
+        )
 
     def _changed(self, text: str) -> None:
-        self.cancel_button.setEnabled(bool(text.strip()) and not self._busy)
+        self.cancel_button.setEnabled(bool(text.strip()) and self.policy.ready() and not self._busy)
 
     def submit(self) -> None:
-        if self._busy or not self.reason.text().strip():
+        if self._busy or not self.reason.text().strip() or not self.policy.ready():
             return
         self._busy = True
         self.cancel_button.setEnabled(False)
-        command = CancelAppointment(appointment_id=self.row.id, reason=self.reason.text())
+        command = CancelAppointment(
+            appointment_id=self.row.id,
+            reason=self.reason.text(),
+            refund_override_reason=self.policy.override_reason(),
+        )
         bus, actor = self.ctx.bus, self.actor
         run_in_background(self, lambda: bus.handle(command, actor), self._done, self._failed)
 
-    def _done(self, _: object) -> None:
+    def _done(self, result: CancelResult) -> None:
         self._busy = False
-        self.cancelled.emit()
+        self.outcome = result
+        self.cancelled.emit(result)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -254,6 +422,113 @@ class CancelDialog(QDialog):
         self.error_label.setText(_text(exc))
         self.error_label.setVisible(True)
         self._changed(self.reason.text())
+
+
+class NoShowDialog(QDialog):
+    """Mark a no-show for an appointment paid with credits: they are kept,
+    as for a late cancellation, unless a manager returns them with a reason."""
+
+    # (credits kept, credits returned)
+    marked = Signal(int, int)
+    # Marked, but returning the credits failed: the message bar's text.
+    refund_failed = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        row: AppointmentRow,
+        outlook: CancellationOutlook,
+        tz: ZoneInfo,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.row = row
+        self.outlook = outlook
+        self._busy = False
+        self.setWindowTitle(f"No-show {row.reference}")
+        self.setObjectName("noShowDialog")
+        self.setModal(True)
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(10)
+        title = QLabel(f"Mark {row.reference} as a no-show")
+        title.setObjectName("dialogTitle")
+        layout.addWidget(title)
+        what = QLabel(appointment_line(row, tz))
+        what.setObjectName("dialogCaption")
+        what.setWordWrap(True)
+        layout.addWidget(what)
+        self.policy = PolicyNote(actor, self)
+        self.policy.show_outlook(cancellation.describe_no_show(outlook), True)
+        self.policy.changed.connect(self._changed)
+        layout.addWidget(self.policy)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("formError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+        layout.addWidget(self.error_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        back = QPushButton("Back")
+        back.setAutoDefault(False)
+        back.clicked.connect(self.reject)
+        self.mark_button = QPushButton("Mark as a no-show")
+        self.mark_button.setObjectName("dangerButton")
+        self.mark_button.setDefault(True)
+        self.mark_button.clicked.connect(self.submit)
+        buttons.addWidget(back)
+        buttons.addWidget(self.mark_button)
+        layout.addLayout(buttons)
+
+    def is_idle(self) -> bool:
+        return not self._busy
+
+    def _changed(self) -> None:
+        self.mark_button.setEnabled(self.policy.ready() and not self._busy)
+
+    def submit(self) -> None:
+        if self._busy or not self.policy.ready():
+            return
+        self._busy = True
+        self.mark_button.setEnabled(False)
+        appointment_id, reason = self.row.id, self.policy.override_reason()
+        bus, actor = self.ctx.bus, self.actor
+
+        def mark() -> tuple[int, str | None]:
+            bus.handle(MarkNoShow(appointment_id=appointment_id), actor)
+            if reason is None:
+                return 0, None
+            # A second command: the no-show stands even if returning fails.
+            try:
+                refund = RefundAppointmentCredits(appointment_id=appointment_id, reason=reason)
+                return int(bus.handle(refund, actor) or 0), None
+            except ClinicdeskError as exc:
+                return 0, str(exc)
+
+        run_in_background(self, mark, self._done, self._failed)
+
+    def _done(self, outcome: tuple[int, str | None]) -> None:
+        self._busy = False
+        returned, refund_error = outcome
+        held = self.outlook.credits_held
+        if refund_error is not None:
+            self.refund_failed.emit(
+                f"Marked as a no-show: {self.row.client_name} ({self.row.reference}); "
+                f"the credits were not returned: {refund_error}"
+            )
+        else:
+            self.marked.emit(held - returned, returned)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.error_label.setText(_text(exc))
+        self.error_label.setVisible(True)
+        self._changed()
 
 
 class RescheduleDialog(QDialog):

@@ -8,6 +8,11 @@ error, can only ever book once. When the slot went to someone else after all,
 the dialog says so and offers the core's alternatives as buttons; whatever
 was typed stays as it was.
 
+Payment (ui/payment_choice.py): at the desk, or with the client's or a
+partner organisation's credits, showing what the credits would pay before
+anything is booked. Credits that do not cover the service are refused here
+with the reason, nothing booked; the desk switches to paying at the desk.
+
 Keyboard: the client field has the focus; typing searches, Enter takes the
 first match (or the highlighted one) and moves to Confirm, Enter books.
 """
@@ -23,14 +28,12 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QRadioButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -44,16 +47,17 @@ from desktop_app.commands import BookAppointment, PlaceHold, ReleaseHold
 from desktop_app.errors import ClinicdeskError
 from desktop_app.queries import PractitionerRow, ServiceRow
 from desktop_app.services.booking import BookingResult, SlotTaken
+from desktop_app.services.credits import NotEnoughCredits
 from desktop_app.slot_engine import Slot
 from models.enums import AppointmentSource
 from ui.client_picker import ClientPicker
 from ui.formatting import long_date, time_range
 from ui.ops import run_in_background
+from ui.payment_choice import PaymentChoicePanel, usable_credits
 from ui.slot_picker import SlotPicker, SlotQuery
 
 log = logging.getLogger(__name__)
 
-CREDITS_COMING = "with credits — coming"
 SOURCES = (
     (AppointmentSource.FRONT_DESK, "At the desk"),
     (AppointmentSource.PHONE, "On the phone"),
@@ -80,12 +84,6 @@ def load_meta(ctx: AppContext) -> BookingMeta:
         queries.services(ctx.db),
         queries.practitioners(ctx.db, bookable_only=True),
     )
-
-
-def money(cents: int, currency: str) -> str:
-    symbol = {"EUR": "€", "GBP": "£", "USD": "$"}.get(currency.upper())
-    amount = f"{cents / 100:,.2f}"
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
 
 
 def slot_text(slot: Slot, tz: tzinfo, names: dict[uuid.UUID, str]) -> str:
@@ -147,6 +145,8 @@ class BookingDialog(QDialog):
         self._confirm_pending = False
         self._finding_next = False
         self.alternative_buttons: list[QPushButton] = []
+        # Usable credits after a booking paid with them (for the confirmation).
+        self.credits_left: int | None = None
         # Off only where nothing may be written (rendering the screenshots).
         self.place_holds = True
 
@@ -218,7 +218,7 @@ class BookingDialog(QDialog):
         left.addWidget(_section("Client"))
         self.client_picker = ClientPicker(self.ctx, self.actor, self, visible_rows=5)
         self.client_picker.client_chosen.connect(self._client_chosen)
-        self.client_picker.client_cleared.connect(self._update_summary)
+        self.client_picker.client_cleared.connect(self._client_cleared)
         left.addWidget(self.client_picker)
 
         left.addWidget(_section("Service"))
@@ -243,17 +243,13 @@ class BookingDialog(QDialog):
         left.addWidget(self.source_combo)
 
         left.addWidget(_section("Payment"))
-        self.payment_group = QButtonGroup(self)
-        self.pay_at_desk = QRadioButton("Pay at the desk")
-        self.pay_at_desk.setChecked(True)
-        self.pay_credits = QRadioButton("Client's credits")
-        self.pay_partner = QRadioButton("Partner organisation credit")
-        for i, radio in enumerate((self.pay_at_desk, self.pay_credits, self.pay_partner)):
-            self.payment_group.addButton(radio, i)
-            left.addWidget(radio)
-        for radio in (self.pay_credits, self.pay_partner):
-            radio.setEnabled(False)
-            radio.setToolTip(CREDITS_COMING)
+        self.payment = PaymentChoicePanel(self.ctx, self)
+        self.pay_at_desk = self.payment.pay_at_desk
+        self.pay_credits = self.payment.pay_credits
+        self.pay_partner = self.payment.pay_partner
+        self.payment.group.buttonClicked.connect(lambda _: self._clear_message_if_about_credits())
+        self.payment.settled.connect(self._payment_settled)
+        left.addWidget(self.payment)
         left.addStretch(1)
         body.addWidget(left_holder)
 
@@ -390,6 +386,7 @@ class BookingDialog(QDialog):
             and not self._sending
             and not self._finding_next
             and not self.client_picker.is_searching()
+            and self.payment.is_idle()
         )
 
     # --- loading ---------------------------------------------------------
@@ -538,12 +535,21 @@ class BookingDialog(QDialog):
 
     def _client_chosen(self, client_id: uuid.UUID) -> None:
         self._clear_message_if_about_client()
+        self._update_payment()
         self._update_summary()
         if self.slots.chosen is not None:
             # The rest is chosen already: the next Enter books.
             self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.slots.calendar.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _payment_settled(self) -> None:
+        if self._confirm_pending:
+            self._proceed()
+
+    def _client_cleared(self) -> None:
+        self._update_payment()
+        self._update_summary()
 
     def _slot_chosen(self, slot: Slot) -> None:
         self._clear_message()
@@ -586,8 +592,7 @@ class BookingDialog(QDialog):
         self._hold_until = self.ctx.clock.now() + timedelta(minutes=minutes)
         self._update_summary()
         if self._confirm_pending:
-            self._confirm_pending = False
-            self._send_booking()
+            self._proceed()
 
     def _hold_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._hold_seq:
@@ -643,8 +648,22 @@ class BookingDialog(QDialog):
             return
         self._clear_message()
         self._set_busy(True)
-        if self._holding:
+        self._proceed()
+
+    def _proceed(self) -> None:
+        """Book once the hold is placed and the client's credits are read.
+
+        Waiting for the credits matters for a walk-in (name, Enter, Enter):
+        an Enter faster than the read must not book at the desk a client
+        whose credits were going to pay."""
+        if self._holding or not self.payment.is_idle():
             self._confirm_pending = True
+            return
+        self._confirm_pending = False
+        refusal = self.payment.refusal()
+        if refusal is not None:
+            self._set_busy(False)
+            self._show_message(refusal)
             return
         self._send_booking()
 
@@ -663,14 +682,29 @@ class BookingDialog(QDialog):
             starts_at=slot.start,
             source=self.source_combo.currentData(),
             hold_id=self._hold_id if self._held_slot == slot else None,
+            payment=self.payment.choice,
         )
         self.sent_commands.append(command)
         self._sending = True
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(self, lambda: bus.handle(command, actor), self._booked, self._failed)
+        ctx, actor = self.ctx, self.actor
 
-    def _booked(self, result: BookingResult) -> None:
+        def book() -> tuple[BookingResult, int | None]:
+            result = ctx.bus.handle(command, actor)
+            if not result.credits_used:
+                return result, None
+            # The balance as the ledger has it now, for the confirmation; the
+            # booking is made whether or not it can be read.
+            try:
+                return result, usable_credits(ctx, client_id, ctx.clock.now())
+            except Exception:
+                log.warning("booked %s; could not read the balance after", result.reference)
+                return result, None
+
+        run_in_background(self, book, lambda done: self._booked(*done), self._failed)
+
+    def _booked(self, result: BookingResult, credits_left: int | None = None) -> None:
         self._sending = False
+        self.credits_left = credits_left
         # The booking consumed the hold.
         self._hold_id = None
         self._held_slot = None
@@ -686,6 +720,11 @@ class BookingDialog(QDialog):
             self.slots.clear_choice()
             self._show_taken(exc)
             self.slots.reload()
+        elif isinstance(exc, NotEnoughCredits):
+            # Spent at another desk meanwhile: the time stays held, the
+            # balance is read again, and paying at the desk is one click away.
+            self._show_message(str(exc))
+            self.payment.reload(keep_choice=True)
         else:
             self._show_message(_text(exc, "Could not book"))
         self._update_summary()
@@ -708,6 +747,10 @@ class BookingDialog(QDialog):
 
     def _clear_message_if_about_client(self) -> None:
         if "client" in self.error_label.text():
+            self._clear_message()
+
+    def _clear_message_if_about_credits(self) -> None:
+        if "credits" in self.error_label.text():
             self._clear_message()
 
     def _clear_alternatives(self) -> None:
@@ -743,11 +786,11 @@ class BookingDialog(QDialog):
         self.slots.select(slot)
 
     def _update_payment(self) -> None:
-        service = self.service
-        if service is None or self.meta is None:
+        if self.meta is None:
             return
-        self.pay_at_desk.setText(
-            f"Pay at the desk — {money(service.price_cents, service.currency)}"
+        client = self.client_picker.chosen
+        self.payment.set_context(
+            client.id if client else None, client.full_name if client else "", self.service
         )
 
     def _update_summary(self) -> None:
@@ -787,8 +830,7 @@ class BookingDialog(QDialog):
         ]
         if client is not None:
             lines.append(f"Client: {client.full_name}")
-        if service is not None:
-            lines.append(f"Payment: at the desk, {money(service.price_cents, service.currency)}")
+        lines.append(self.payment.confirmation_line(result.credits_used, self.credits_left))
         self.confirmation_details.setText("\n".join(lines))
         self.meeting_label.setVisible(bool(result.video_link))
         if result.video_link:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select, text, update
@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import aliased
 
 from desktop_app.actor import Actor
+from desktop_app.cancellation import is_late
 from desktop_app.clinic_settings import ClinicSettings
 from desktop_app.commands import (
     AdjustCredits,
@@ -455,7 +456,7 @@ def refund_for_cancellation(
     """
     now = uow.clock.now()
     free_hours = _settings(uow).cancellation_free_hours
-    late = now > appointment.starts_at - timedelta(hours=free_hours)
+    late = is_late(appointment.starts_at, now, free_hours)
     held = sum(appointment_credits(uow.session, appointment.id).values())
     if not held:
         return CancelResult(0, 0, late)

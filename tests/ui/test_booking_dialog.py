@@ -29,7 +29,7 @@ from tests.ui.sample_clinic import (
     settle,
     with_fixed_clock,
 )
-from ui.booking_dialog import CREDITS_COMING, BookingDialog
+from ui.booking_dialog import BookingDialog
 from ui.client_picker import ClientPicker, QuickRegisterDialog
 from ui.slot_picker import qdate
 
@@ -195,8 +195,8 @@ def test_book_a_day_with_room_and_a_slot_and_a_double_confirm_books_once(
     dialog = desk.dialog(qtbot, service_id=desk.ids["Individual session"])
     assert dialog.service is not None and dialog.service.name == "Individual session"
     assert dialog.practitioner_combo.currentText() == "Anyone"
-    assert not dialog.pay_credits.isEnabled() and dialog.pay_credits.toolTip() == CREDITS_COMING
-    assert dialog.pay_at_desk.isChecked()
+    # Until the client is known, nothing says their credits would pay.
+    assert dialog.pay_at_desk.isChecked() and dialog.pay_credits.isEnabled()
 
     # The calendar marks weekdays (open) bold, the weekend not.
     qtbot.waitUntil(lambda: bool(dialog.slots.room_days), timeout=WAIT)
@@ -206,6 +206,10 @@ def test_book_a_day_with_room_and_a_slot_and_a_double_confirm_books_once(
     assert fmt.fontWeight() == QFont.Weight.Bold
 
     _choose_client(qtbot, dialog.client_picker, "amelia")
+    qtbot.waitUntil(dialog.is_idle, timeout=WAIT)
+    # Amelia holds six credits: the session is paid with one of them.
+    assert dialog.pay_credits.isChecked()
+    assert dialog.payment.note.text() == "Balance 6 credits · this uses 1: Opening balance"
     _pick_day_and_slot(qtbot, dialog, TUESDAY, "10:15")
     slot = dialog.chosen_slot
     assert slot is not None and slot.start == datetime(2025, 1, 7, 10, 15, tzinfo=UTC)
@@ -232,6 +236,7 @@ def test_book_a_day_with_room_and_a_slot_and_a_double_confirm_books_once(
     details = dialog.confirmation_details.text()
     assert "10:15–11:05" in details and "Individual session with" in details
     assert "Amelia Hughes" in details
+    assert "Payment: 1 credit from Opening balance\nBalance now 5 credits" in details
     dialog.copy_button.click()
     assert result.reference in QGuiApplication.clipboard().text()
     rows = queries.appointments_on(desk.ctx.db, TUESDAY, desk.clinic.tz)
