@@ -75,10 +75,11 @@ def usable_credits(ctx: AppContext, client_id: uuid.UUID, at: datetime) -> int:
 
 
 def draws_text(draws: tuple[PlannedDraw, ...]) -> str:
-    """'Acme Ltd partner credits (expires 3 Feb)', or per lot with counts."""
+    """'Acme Ltd partner credits (expires 3 Feb 2027)', or per lot with counts."""
 
     def one(d: PlannedDraw) -> str:
-        expiry = f" (expires {d.expires_at.day} {d.expires_at:%b})" if d.expires_at else ""
+        # With the year: packs run for months, so "8 Nov" could be either side of today.
+        expiry = f" (expires {d.expires_at.day} {d.expires_at:%b %Y})" if d.expires_at else ""
         return f"{d.description}{expiry}"
 
     if len(draws) == 1:

@@ -45,7 +45,7 @@ def test_book_paying_with_credits(qtbot: QtBot, desk: CreditDesk) -> None:
     assert dialog.pay_credits.isChecked() and dialog.pay_credits.isEnabled()
     assert dialog.pay_credits.text() == "Client's credits — 5 usable"
     assert dialog.payment.note.text() == (
-        "Balance 5 credits · this uses 1: Five sessions pack (expires 7 Jul)"
+        "Balance 5 credits · this uses 1: Five sessions pack (expires 7 Jul 2030)"
     )
     # No partner credit: offered, but not possible, and the desk is told why.
     assert not dialog.pay_partner.isEnabled()
@@ -56,7 +56,7 @@ def test_book_paying_with_credits(qtbot: QtBot, desk: CreditDesk) -> None:
     assert sent.payment is PaymentChoice.CREDITS
     assert dialog.booking is not None and dialog.booking.credits_used == 1
     assert (
-        "Payment: 1 credit from Five sessions pack (expires 7 Jul)\nBalance now 4 credits"
+        "Payment: 1 credit from Five sessions pack (expires 7 Jul 2030)\nBalance now 4 credits"
         in dialog.confirmation_details.text()
     )
     rows = ledger.client_ledger(desk.db, desk.client)
@@ -146,7 +146,9 @@ def test_a_partner_credit_pays_first_but_only_for_its_session_length(
     assert not fifty.pay_partner.isEnabled()
     assert fifty.pay_partner.text().endswith("only for 25-min sessions")
     assert fifty.pay_credits.isChecked()
-    assert fifty.payment.note.text().endswith("this uses 1: Five sessions pack (expires 7 Jul)")
+    assert fifty.payment.note.text().endswith(
+        "this uses 1: Five sessions pack (expires 7 Jul 2030)"
+    )
     fifty.reject()
 
     dialog = desk.dialog(qtbot, at(1, 12), service=desk.partner_service)
@@ -154,7 +156,7 @@ def test_a_partner_credit_pays_first_but_only_for_its_session_length(
     assert dialog.pay_partner.isEnabled() and dialog.pay_partner.isChecked()
     assert dialog.pay_partner.text() == "Partner organisation credit — Acme Ltd"
     assert dialog.payment.note.text() == (
-        "Balance 6 credits · this uses 1: Acme Ltd partner credits (expires 6 Feb)"
+        "Balance 6 credits · this uses 1: Acme Ltd partner credits (expires 6 Feb 2030)"
     )
     # The client's own credits would also pay, the partner's first.
     dialog.pay_credits.click()
