@@ -391,6 +391,9 @@ class CompleteAppointment(Command):
 @dataclass(frozen=True, kw_only=True)
 class MarkNoShow(Command):
     appointment_id: uuid.UUID
+    # Managers only: return the credits a no-show keeps under the policy, in
+    # the same transaction (the no-show and the refund stand or fall together).
+    refund_override_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -44,7 +44,6 @@ from desktop_app.commands import (
     Command,
     CompleteAppointment,
     MarkNoShow,
-    RefundAppointmentCredits,
     RescheduleAppointment,
     StartAppointment,
 )
@@ -205,7 +204,6 @@ class AppointmentActions(QObject):
             dialog.marked.connect(
                 lambda kept, returned: self.message.emit(no_show_text(row, kept, returned), False)
             )
-            dialog.refund_failed.connect(lambda text: self.message.emit(text, True))
             self.dialog = dialog
             dialog.open()
 
@@ -430,8 +428,6 @@ class NoShowDialog(QDialog):
 
     # (credits kept, credits returned)
     marked = Signal(int, int)
-    # Marked, but returning the credits failed: the message bar's text.
-    refund_failed = Signal(str)
 
     def __init__(
         self,
@@ -498,30 +494,15 @@ class NoShowDialog(QDialog):
         appointment_id, reason = self.row.id, self.policy.override_reason()
         bus, actor = self.ctx.bus, self.actor
 
-        def mark() -> tuple[int, str | None]:
-            bus.handle(MarkNoShow(appointment_id=appointment_id), actor)
-            if reason is None:
-                return 0, None
-            # A second command: the no-show stands even if returning fails.
-            try:
-                refund = RefundAppointmentCredits(appointment_id=appointment_id, reason=reason)
-                return int(bus.handle(refund, actor) or 0), None
-            except ClinicdeskError as exc:
-                return 0, str(exc)
+        def mark() -> int:
+            command = MarkNoShow(appointment_id=appointment_id, refund_override_reason=reason)
+            return int(bus.handle(command, actor) or 0)
 
         run_in_background(self, mark, self._done, self._failed)
 
-    def _done(self, outcome: tuple[int, str | None]) -> None:
+    def _done(self, returned: int) -> None:
         self._busy = False
-        returned, refund_error = outcome
-        held = self.outlook.credits_held
-        if refund_error is not None:
-            self.refund_failed.emit(
-                f"Marked as a no-show: {self.row.client_name} ({self.row.reference}); "
-                f"the credits were not returned: {refund_error}"
-            )
-        else:
-            self.marked.emit(held - returned, returned)
+        self.marked.emit(self.outlook.credits_held - returned, returned)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

@@ -500,7 +500,8 @@ def mark_no_show(uow: UnitOfWork, cmd: MarkNoShow, actor: Actor) -> Outcome:
     a = _appointment(uow, cmd.appointment_id, actor)
     if a.status == AppointmentStatus.BOOKED and uow.clock.now() < a.starts_at:
         raise ValidationError(f"{a.reference} has not started yet; it cannot be a no-show.")
-    return _advance(
+    override = credits.may_override_refund(actor, cmd.refund_override_reason)
+    outcome = _advance(
         uow,
         cmd.appointment_id,
         actor,
@@ -509,6 +510,14 @@ def mark_no_show(uow: UnitOfWork, cmd: MarkNoShow, actor: Actor) -> Outcome:
         "mark as a no-show",
         "no_show",
     )
+    if override is None or outcome.no_change:
+        return outcome
+    # A no-show keeps its credits (the late-cancellation rule); a manager may
+    # return them, with the reason kept in the ledger.
+    returned = credits.refund_appointment(
+        uow, a, actor, f"No-show {a.reference}; returned by a manager: {override}", cmd.command_id
+    )
+    return Outcome(result=returned, target=outcome.target, changes={"credits_returned": returned})
 
 
 def _treating(uow: UnitOfWork, appointment_id: uuid.UUID, actor: Actor) -> Appointment:

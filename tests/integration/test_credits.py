@@ -329,6 +329,40 @@ def test_a_late_cancellation_keeps_the_credits_unless_a_manager_says_otherwise(
     clinic.assert_doctor_clean()
 
 
+def test_a_manager_marks_a_no_show_and_returns_its_credit_in_one_change(
+    clinic: CreditClinic,
+) -> None:
+    clinic.sell()
+    kept = clinic.book(at(1, 10))
+    returned = clinic.book(at(1, 12))
+    clinic.clock.set(at(1, 12, 20))
+    audited = _audited(clinic)
+
+    # The desk may mark a no-show, not give its credit back: refused whole, the
+    # appointment is still booked.
+    with pytest.raises(PermissionDenied, match="Only a manager"):
+        clinic.bus.handle(
+            MarkNoShow(appointment_id=kept.appointment_id, refund_override_reason="flat tyre"),
+            clinic.desk,
+        )
+    assert _audited(clinic) == audited
+    assert clinic.balance() == 3
+    clinic.bus.handle(MarkNoShow(appointment_id=kept.appointment_id), clinic.desk)
+    assert clinic.balance() == 3
+
+    assert (
+        clinic.bus.handle(
+            MarkNoShow(appointment_id=returned.appointment_id, refund_override_reason="hospital"),
+            clinic.manager,
+        )
+        == 1
+    )
+    assert clinic.balance() == 4
+    [refund] = [e for e in clinic.entries() if e.kind is CreditEntryKind.REFUND]
+    assert "hospital" in refund.reason and refund.actor_id == clinic.manager.account_id
+    clinic.assert_doctor_clean()
+
+
 # --- adjustments and expiry -----------------------------------------------------------
 
 
