@@ -44,6 +44,7 @@ from desktop_app.commands import (
     Command,
     CompleteAppointment,
     MarkNoShow,
+    RefundAppointmentCredits,
     RescheduleAppointment,
     StartAppointment,
 )
@@ -54,6 +55,7 @@ from desktop_app.services.credits import CancelResult
 from desktop_app.slot_engine import Slot
 from models.enums import AppointmentStatus, Role
 from ui.booking_dialog import slot_text
+from ui.command_dialog import ReasonDialog, open_in_place
 from ui.formatting import time_range
 from ui.ops import run_in_background
 from ui.slot_picker import SlotPicker, SlotQuery
@@ -185,6 +187,42 @@ class AppointmentActions(QObject):
             lambda _: self.message.emit(done, False),
             lambda exc: self.message.emit(_text(exc), True),
         )
+
+    def may_return_credits(self, row: AppointmentRow) -> bool:
+        """Whether to offer "Return credits…": a manager, after a late
+        cancellation or a no-show kept them (the core says if none are held)."""
+        return _is_manager(self.actor) and row.status in (
+            AppointmentStatus.CANCELLED,
+            AppointmentStatus.NO_SHOW,
+        )
+
+    def return_credits(self, row: AppointmentRow) -> ReasonDialog:
+        appointment_id = row.id
+        dialog = ReasonDialog(
+            self.ctx,
+            self.actor,
+            lambda reason: RefundAppointmentCredits(appointment_id=appointment_id, reason=reason),
+            title=f"Return credits of {row.reference}",
+            caption=(
+                f"{row.client_name} kept no credit back when this appointment was "
+                f"{'cancelled late' if row.status is AppointmentStatus.CANCELLED else 'missed'}. "
+                "Returning them writes a ledger entry with your reason."
+            ),
+            action="Return credits",
+            parent=self._parent.window(),
+        )
+
+        def returned(n: object) -> None:
+            count = n if isinstance(n, int) else 0
+            self.message.emit(
+                f"{credits_text(count).capitalize()} returned to {row.client_name} "
+                f"({row.reference}).",
+                False,
+            )
+
+        dialog.succeeded.connect(returned)
+        self.dialog = open_in_place(self.dialog, dialog)
+        return dialog
 
     def _no_show(self, step: Step, row: AppointmentRow) -> None:
         """A no-show paid with credits asks first, saying they are kept;

@@ -214,3 +214,41 @@ def test_appointments_paid_at_the_desk_say_nothing_about_credits(
     )
     assert screen.status(missed.appointment_id) is AppointmentStatus.NO_SHOW
     assert desk.balance() == 5
+
+
+def test_a_manager_returns_a_late_cancellations_credit_afterwards(
+    qtbot: QtBot, screen: Screen
+) -> None:
+    desk = screen.desk
+    booked = desk.book(at(1, 10))
+    desk.clock.set(at(1, 0))
+    _cancel(qtbot, screen.cancel_dialog(qtbot, booked.appointment_id, desk.desk))
+    assert desk.balance() == 4
+    row = screen.row(booked.appointment_id)
+
+    # The desk is not offered it; a manager is, and must say why.
+    assert not screen.actions(desk.desk).may_return_credits(row)
+    actions = screen.actions(desk.manager)
+    assert actions.may_return_credits(row)
+    dialog = actions.return_credits(row)
+    desk.widgets.append(dialog)
+    dialog.ok_button.click()
+    assert "Give a reason" in dialog.error_label.text()
+    assert desk.balance() == 4
+
+    dialog.reason.setPlainText("Called from the hospital")
+    with qtbot.waitSignal(dialog.succeeded, timeout=WAIT):
+        dialog.ok_button.click()
+    assert desk.balance() == 5
+    assert screen.messages[-1] == (
+        f"1 credit returned to Siân Jones ({booked.reference}).",
+        False,
+    )
+
+    # A second time there is nothing left to return: the core says so, nothing changes.
+    again = actions.return_credits(row)
+    desk.widgets.append(again)
+    again.reason.setPlainText("Again")
+    again.ok_button.click()
+    qtbot.waitUntil(lambda: "holds no credits" in again.error_label.text(), timeout=WAIT)
+    assert desk.balance() == 5

@@ -781,6 +781,10 @@ class TodayView(DataView[DayData]):
         move.setShortcut(QKeySequence("R"))
         move.setEnabled(enabled["reschedule"])
         move.triggered.connect(lambda: self.appointment_actions.reschedule(row, tz))
+        if self.appointment_actions.may_return_credits(row):
+            menu.addSeparator()
+            give_back = menu.addAction("Return credits…")
+            give_back.triggered.connect(lambda: self.appointment_actions.return_credits(row))
         menu.popup(at)
         self.context_menu = menu
         return menu
