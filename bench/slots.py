@@ -5,7 +5,10 @@ slot with anyone ≤ 20 ms. Measured twice: the slot engine alone on inputs
 already loaded, and end to end (loading rules, exceptions, appointments and
 holds from the database, then the engine) — what a desk waits for.
 
-    python bench/slots.py [--database URL]
+    python bench/slots.py [--database URL | --pgserver] [--repeat N]
+
+With --pgserver the large demo is built on a throwaway PostgreSQL server (the
+pgserver package, as the tests use; a minute or two) and measured there.
 
 Prints a table and, on its last line, a JSON object of the figures in ms.
 """
@@ -13,8 +16,10 @@ Prints a table and, on its last line, a JSON object of the figures in ms.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
+import time
 import uuid
 from collections import defaultdict
 from datetime import timedelta
@@ -27,14 +32,40 @@ from sqlalchemy import select
 from bench._common import open_large_demo, parser, row, timed
 from desktop_app import schedules
 from desktop_app import slot_engine as engine
+from desktop_app.app_context import AppContext
 from models import Service, service_practitioner
 
 DAYS = 60
 
 
 def main() -> None:
-    args = parser(__doc__ or "").parse_args()
-    ctx = open_large_demo(args.database)
+    p = parser(__doc__ or "")
+    p.add_argument(
+        "--pgserver", action="store_true", help="build and measure on a throwaway PostgreSQL"
+    )
+    args = p.parse_args()
+    if not args.pgserver:
+        measure(open_large_demo(args.database), args.repeat)
+        return
+    from bench.demo_large import pgserver_url, throwaway_pg_database
+    from desktop_app.app_context import open_app
+    from desktop_app.config import DatabaseChoice
+    from desktop_app.demo import seed_demo
+
+    with pgserver_url() as server, throwaway_pg_database(server) as url:
+        ctx = open_app(DatabaseChoice(url, "bench"))
+        started = time.perf_counter()
+        seed_demo(ctx, size="large", seed=1)
+        print(f"built the large demo clinic on PostgreSQL in {time.perf_counter() - started:.0f} s")
+        # Autovacuum would gather statistics within a minute or so; without them
+        # the planner reads every practitioner's appointments for each query.
+        with ctx.db.write_sessions() as s:
+            s.connection().exec_driver_sql("ANALYZE")
+            s.commit()
+        measure(ctx, args.repeat)
+
+
+def measure(ctx: AppContext, repeat: int) -> None:
     now = ctx.clock.now()
     day_from = now.date()
     day_to = day_from + timedelta(days=DAYS - 1)
@@ -77,11 +108,11 @@ def main() -> None:
             )
         return total
 
-    load_times, loaded = timed(load_all, args.repeat)
+    load_times, loaded = timed(load_all, repeat)
     practitioners = sum(len(i.schedules) for i in loaded)
     busy = sum(len(s.busy) for i in loaded for s in i.schedules)
-    engine_times, slot_count = timed(lambda: engine_all(loaded), args.repeat)
-    e2e_times, _ = timed(lambda: engine_all(load_all()), args.repeat)
+    engine_times, slot_count = timed(lambda: engine_all(loaded), repeat)
+    e2e_times, _ = timed(lambda: engine_all(load_all()), repeat)
 
     with ctx.db.read_sessions() as s:
         popular_inputs = schedules.load_inputs(s, popular, now, now + timedelta(days=14), now)
@@ -93,16 +124,16 @@ def main() -> None:
             now,
             popular_inputs.holidays,
         ),
-        args.repeat * 3,
+        repeat * 3,
     )
-    next_e2e, _ = timed(lambda: schedules.next_free_slot(ctx.db, popular, now), args.repeat)
+    next_e2e, _ = timed(lambda: schedules.next_free_slot(ctx.db, popular, now), repeat)
     ctx.close()
 
     print(
         f"{practitioners} practitioners, {DAYS} days from {day_from}, {busy} busy items "
         f"(appointments and holds), {slot_count} open slots; next free "
         f"'{names[popular]}' with anyone ({len(popular_inputs.schedules)} practitioners): "
-        f"{slot.start if slot else None}"
+        f"{slot.start if slot else None}; load average {os.getloadavg()[0]:.1f}"
     )
     print()
     print("| what | min ms | median ms | max ms | target |")

@@ -3,6 +3,8 @@
 A pure function of its inputs: no database, no Qt, no clock, no I/O. The
 booking side loads a `PractitionerSchedule` per practitioner and asks
 `open_slots`, `open_slots_many`, `days_with_room` or `next_free_slot`.
+Busy times come as `Busy` objects, or, from a loader with thousands of them,
+as trusted `BusySeconds` rows of epoch seconds; both give the same answers.
 
 How a local day's availability is decided, for one service
 -----------------------------------------------------------
@@ -72,13 +74,13 @@ week of them, as most searches end there.
 
 import calendar
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from operator import attrgetter
-from typing import Final, NamedTuple
+from operator import attrgetter, itemgetter
+from typing import Final, NamedTuple, overload
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -86,6 +88,7 @@ from dateutil.rrule import rrule, rrulestr
 
 __all__ = [
     "Busy",
+    "BusySeconds",
     "DateOverride",
     "PractitionerSchedule",
     "RecurringException",
@@ -353,6 +356,72 @@ class Busy:
         object.__setattr__(self, "_hi", hi if hi > lo else -_INF)
 
 
+BusyRow = tuple[int, int, int, int, bool]  # start, end, pad before, pad after (seconds), counts
+
+
+class BusySeconds(Sequence[Busy]):
+    """Busy intervals as whole epoch seconds, for callers that load thousands.
+
+    Each row is `(start, end, pad_before, pad_after, counts_for_day_limit)`,
+    instants in epoch seconds and pads in seconds. The rows are trusted, not
+    checked: `start <= end`, pads zero or more, all ints. That is what a
+    database with matching CHECK constraints hands over, and building a
+    `Busy` (two aware datetimes and two timedeltas, validated) per row costs
+    more than the engine's whole answer.
+
+    Behaves as a sequence of the equivalent `Busy` objects (made on access);
+    the engine reads the rows directly.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Iterable[BusyRow]) -> None:
+        self._rows: tuple[BusyRow, ...] = tuple(rows)
+
+    @staticmethod
+    def _busy(row: BusyRow) -> Busy:
+        start, end, before, after, counts = row
+        return Busy(
+            datetime.fromtimestamp(start, UTC),
+            datetime.fromtimestamp(end, UTC),
+            timedelta(seconds=before),
+            timedelta(seconds=after),
+            counts,
+        )
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Busy: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "Sequence[Busy]": ...
+
+    def __getitem__(self, index: int | slice) -> "Busy | Sequence[Busy]":
+        if isinstance(index, slice):
+            return tuple(map(self._busy, self._rows[index]))
+        return self._busy(self._rows[index])
+
+    def __iter__(self) -> Iterator[Busy]:
+        return map(self._busy, self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, BusySeconds):
+            # A row determines its Busy and back, so rows compare as their Busy would.
+            return self._rows == other._rows
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        # Equal to a tuple of the same Busy objects, so it hashes like one.
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"BusySeconds(<{len(self._rows)} rows>)"
+
+
 @dataclass(frozen=True)
 class PractitionerSchedule:
     """Everything the engine needs about one practitioner.
@@ -372,8 +441,10 @@ class PractitionerSchedule:
     def __post_init__(self) -> None:
         if not isinstance(self.tz, ZoneInfo):
             raise ValueError(f"tz must be a zoneinfo.ZoneInfo, got {self.tz!r}")
-        for name in ("weekly", "overrides", "recurring", "busy"):
+        for name in ("weekly", "overrides", "recurring"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        if not isinstance(self.busy, BusySeconds):
+            object.__setattr__(self, "busy", tuple(self.busy))
         days = [o.day for o in self.overrides]
         if len(set(days)) != len(days):
             dupes = sorted({d for d in days if days.count(d) > 1})
@@ -591,6 +662,7 @@ def _offers(service_ids: frozenset[UUID] | None, service_id: UUID) -> bool:
 
 _BY_LO: Final = attrgetter("_lo")
 _BY_HI: Final = attrgetter("_hi")
+_FIRST: Final = itemgetter(0)
 
 
 class _BusyIndex:
@@ -606,20 +678,42 @@ class _BusyIndex:
     def __init__(self, schedule: PractitionerSchedule, limit: int | None) -> None:
         _, before, after, _ = schedule.settings._ints
         busy = schedule.busy
-        if limit is not None:
-            busy = [b for b in busy if b._lo < limit]
-        live = sorted(busy, key=_BY_LO)
+        if isinstance(busy, BusySeconds):
+            los, his, counted = _widened_rows(busy._rows, limit)
+        else:
+            if limit is not None:
+                busy = [b for b in busy if b._lo < limit]
+            live = sorted(busy, key=_BY_LO)
+            los = list(map(_BY_LO, live))
+            his = list(map(_BY_HI, live))
+            counted = [b._start_s for b in live if b.counts_for_day_limit]
         # A busy interval [lo, hi) meets the new booking [s - before, s + d + after)
         # exactly when the slot body [s, s + d) meets [lo - after, hi + before).
-        los = list(map(_BY_LO, live))
-        his = list(map(_BY_HI, live))
         self.los = [x - after for x in los] if after else los
         self.his = [x + before for x in his] if before else his
         # Running maximum of the ends: monotone, so bisect can skip every
         # interval that ends before a day starts even when long ones overlap.
         self.bounds = list(accumulate(self.his, max))
-        self.counted = sorted([b._start_s for b in live if b.counts_for_day_limit])
+        counted.sort()
+        self.counted = counted
         self.limit = _INF if limit is None else limit - after
+
+
+def _widened_rows(
+    rows: tuple[BusyRow, ...], limit: int | None
+) -> tuple[list[int], list[int], list[int]]:
+    """What `Busy` derives per interval, for trusted rows: padded starts and
+    ends in the order of the padded start, and the starts that count."""
+    if limit is None:
+        limit = _INF
+    spans = [
+        (start - before, end + after if end + after > start - before else -_INF)
+        for start, end, before, after, _ in rows
+        if start - before < limit
+    ]
+    counted = [r[0] for r in rows if r[4] and r[0] - r[2] < limit]
+    spans.sort(key=_FIRST)
+    return [s[0] for s in spans], [s[1] for s in spans], counted
 
 
 class _Rules(NamedTuple):

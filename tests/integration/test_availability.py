@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import URL
 
 from desktop_app import schedules
+from desktop_app import slot_engine as engine
 from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
+from desktop_app.app_context import AppContext, open_app
 from desktop_app.clock import FixedClock
 from desktop_app.commands import (
     AddClinicHoliday,
     AddRecurringException,
+    BookAppointment,
     RemoveDateOverride,
     SetDateOverride,
     SetWeeklyRules,
     UpdateScheduleSettings,
     WeeklyBlockInput,
 )
+from desktop_app.config import DatabaseChoice
 from desktop_app.errors import PermissionDenied, ValidationError
 from desktop_app.messagebus import MessageBus
-from models import AppointmentStatus, PractitionerStatus, Role, SlotHold, WeeklyRule
+from models import Appointment, AppointmentStatus, PractitionerStatus, Role, SlotHold, WeeklyRule
 from tests import factories
 
 MONDAY = date(2030, 1, 7)
@@ -285,3 +290,112 @@ def test_schedule_of_shows_what_the_editor_needs(
     assert [(o.day, o.blocks, o.reason) for o in view.overrides] == [(MONDAY, (), "conference")]
     assert view.settings.slot_interval_min == 60
     assert schedules.practitioner_id_of_account(app.db, actor.account_id) == pid  # type: ignore[arg-type]
+
+
+def test_a_change_from_another_workstation_is_seen_at_once(
+    app: AppContext, db_url: URL, bus: MessageBus, svc: uuid.UUID, pract: tuple[Actor, uuid.UUID]
+) -> None:
+    """Nothing the loader keeps between calls may show a slot as free once the
+    database says otherwise, whoever changed it."""
+    actor, pid = pract
+    bus.handle(SetWeeklyRules(practitioner_id=pid, blocks=weekly((0, 9, 12))), actor)
+    # Asked first, so anything kept from these answers is in place.
+    assert starts(schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == [
+        "Mon 09:00",
+        "Mon 10:00",
+        "Mon 11:00",
+    ]
+    first = schedules.next_free_slot(app.db, svc, NOW)
+    assert first is not None and first.start == at(MONDAY, 9)
+
+    other = open_app(DatabaseChoice(db_url, "test"))
+    try:
+        other_bus = MessageBus(other.db, FixedClock(NOW))
+        desk = factories.staff(other, "Other Desk", Role.FRONT_DESK)
+        other_bus.handle(
+            BookAppointment(
+                client_id=factories.client(other),
+                practitioner_id=pid,
+                service_id=svc,
+                starts_at=at(MONDAY, 9),
+            ),
+            desk,
+        )
+        with other.db.write_sessions.begin() as s:
+            s.add(
+                SlotHold(
+                    practitioner_id=pid,
+                    starts_at=at(MONDAY, 10),
+                    ends_at=at(MONDAY, 11),
+                    expires_at=NOW + timedelta(minutes=5),
+                )
+            )
+        assert starts(schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == ["Mon 11:00"]
+        slot = schedules.next_free_slot(app.db, svc, NOW)
+        assert slot is not None and slot.start == at(MONDAY, 11)
+
+        other_bus.handle(SetDateOverride(practitioner_id=pid, day=MONDAY, reason="away"), actor)
+        assert schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid) == []
+        assert MONDAY not in schedules.days_with_room(app.db, svc, 2030, 1, NOW, pid)
+    finally:
+        other.close()
+
+
+def test_busy_times_are_loaded_exactly_with_their_own_buffers(
+    app: AppContext, svc: uuid.UUID
+) -> None:
+    """The loader hands the engine whole epoch seconds instead of `Busy`
+    objects: the same intervals, sub-second instants rounded outwards."""
+    _, pid = factories.practitioner(
+        app, "Dr Pad", services=(svc,), interval_min=60, buffer_before_min=5, buffer_after_min=10
+    )
+    booked = factories.appointment(
+        app, pid, svc, at(MONDAY, 10), at(MONDAY, 11) + timedelta(microseconds=500_000)
+    )
+    ignored = factories.appointment(app, pid, svc, at(MONDAY, 15), at(MONDAY, 16))
+    # 0.4 ms before 13:00: rounding to milliseconds first would move it to 13:00.
+    almost = at(MONDAY, 13) - timedelta(microseconds=400)
+    factories.appointment(app, pid, svc, almost, at(MONDAY, 13, 30))
+    with app.db.write_sessions.begin() as s:
+        s.get_one(Appointment, booked).buffer_after_min = 20
+        s.add(
+            SlotHold(
+                practitioner_id=pid,
+                starts_at=at(MONDAY, 8),
+                ends_at=at(MONDAY, 9),
+                expires_at=NOW + timedelta(minutes=5),
+            )
+        )
+    second = timedelta(seconds=1)
+    with app.db.read_sessions() as s:
+        inputs = schedules.load_inputs(
+            s, svc, at(MONDAY, 0), at(MONDAY, 23), NOW, [pid], ignore_appointment=ignored
+        )
+    (schedule,) = inputs.schedules
+    assert sorted(
+        (b.start, b.end, b.pad_before, b.pad_after, b.counts_for_day_limit) for b in schedule.busy
+    ) == [
+        # The hold takes the practitioner's buffers; each appointment keeps its own.
+        (at(MONDAY, 8), at(MONDAY, 9), timedelta(minutes=5), timedelta(minutes=10), True),
+        (at(MONDAY, 10), at(MONDAY, 11) + second, timedelta(0), timedelta(minutes=20), True),
+        (at(MONDAY, 13) - second, at(MONDAY, 13, 30), timedelta(0), timedelta(0), True),
+    ]
+
+    # The engine answers the same from the loaded rows as from `Busy` objects.
+    blocks = (engine.WeeklyBlock(0, time(6), time(20)),)
+    fast = dataclasses.replace(schedule, weekly=blocks)
+    slow = dataclasses.replace(schedule, weekly=blocks, busy=tuple(schedule.busy))
+    assert fast == slow
+    duration = timedelta(minutes=60)
+    answer = engine.open_slots(fast, svc, duration, MONDAY, MONDAY, NOW, ())
+    assert answer == engine.open_slots(slow, svc, duration, MONDAY, MONDAY, NOW, ())
+    # New bookings take 5 minutes before and 10 after; the ignored 15:00 frees its hour.
+    assert starts(answer) == [
+        "Mon 06:00",
+        "Mon 14:00",
+        "Mon 15:00",
+        "Mon 16:00",
+        "Mon 17:00",
+        "Mon 18:00",
+        "Mon 19:00",
+    ]
