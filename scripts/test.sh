@@ -12,8 +12,9 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== mypy"
 .venv/bin/mypy
-# The core's tests in two processes; the GUI's in one, where Qt is happiest
-# (and where a crash ends the run at once instead of stalling a worker pool).
+# Two processes each for the core's tests and the GUI's (a file stays in one
+# process; each has its own QApplication). --max-worker-restart 0: a crashed
+# worker ends the run at once instead of stalling the pool.
 run_pytest() {
   local status=0
   QT_QPA_PLATFORM=offscreen .venv/bin/pytest -p no:cacheprovider "$@" || status=$?
@@ -25,4 +26,4 @@ run_pytest() {
 echo "== pytest: core (SQLite and PostgreSQL)"
 run_pytest -n 2 --dist loadfile --max-worker-restart 0 tests/unit tests/integration "$@"
 echo "== pytest: GUI"
-run_pytest tests/ui "$@"
+run_pytest -n 2 --dist loadfile --max-worker-restart 0 tests/ui "$@"
