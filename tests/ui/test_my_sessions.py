@@ -62,8 +62,6 @@ def test_practitioner_writes_a_note_on_their_appointment(
     assert len(reads) >= 3
     assert all(line.actor == "Aisha Karim" for line in reads)
 
-    view.grab().save("/tmp/my_sessions.png")
-
 
 def test_a_refused_note_is_explained_and_the_text_kept(
     qtbot: QtBot, sqlite_app: AppContext

@@ -83,8 +83,6 @@ def test_notifications_appear_and_are_marked_read(
     assert not view.mark_all_button.isEnabled()
     assert "All 2 read" in view.subtitle_label.text()
 
-    view.grab().save("/tmp/notifications_view.png")
-
 
 def test_navigation_shows_the_unread_count(
     qtbot: QtBot, sqlite_app: AppContext, manager: Actor
