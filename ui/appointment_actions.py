@@ -157,6 +157,27 @@ def no_show_text(row: AppointmentRow, kept: int, returned: int) -> str:
     return text
 
 
+def _appointment_dialog(
+    dialog: QDialog, name: str, window_title: str, title: str, what: str
+) -> QVBoxLayout:
+    """The cancel and no-show dialogs' frame: a title and the appointment it is about."""
+    dialog.setWindowTitle(window_title)
+    dialog.setObjectName(name)
+    dialog.setModal(True)
+    dialog.setMinimumWidth(520)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(22, 18, 22, 18)
+    layout.setSpacing(10)
+    heading = QLabel(title)
+    heading.setObjectName("dialogTitle")
+    layout.addWidget(heading)
+    caption = QLabel(what)
+    caption.setObjectName("dialogCaption")
+    caption.setWordWrap(True)
+    layout.addWidget(caption)
+    return layout
+
+
 class AppointmentActions(QObject):
     """Runs life-cycle commands for one appointment and opens the cancel and
     move dialogs; reports the outcome as a line of text."""
@@ -353,20 +374,13 @@ class CancelDialog(QDialog):
         self._loading = True
         self.outlook: CancellationOutlook | None = None
         self.outcome: CancelResult | None = None
-        self.setWindowTitle(f"Cancel {row.reference}")
-        self.setObjectName("cancelDialog")
-        self.setModal(True)
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel(f"Cancel appointment {row.reference}")
-        title.setObjectName("dialogTitle")
-        layout.addWidget(title)
-        what = QLabel(appointment_line(row, tz))
-        what.setObjectName("dialogCaption")
-        what.setWordWrap(True)
-        layout.addWidget(what)
+        layout = _appointment_dialog(
+            self,
+            "cancelDialog",
+            f"Cancel {row.reference}",
+            f"Cancel appointment {row.reference}",
+            appointment_line(row, tz),
+        )
         layout.addWidget(QLabel("Reason (kept with the appointment)"))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why is it cancelled?")
@@ -482,20 +496,13 @@ class NoShowDialog(QDialog):
         self.row = row
         self.outlook = outlook
         self._busy = False
-        self.setWindowTitle(f"No-show {row.reference}")
-        self.setObjectName("noShowDialog")
-        self.setModal(True)
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel(f"Mark {row.reference} as a no-show")
-        title.setObjectName("dialogTitle")
-        layout.addWidget(title)
-        what = QLabel(appointment_line(row, tz))
-        what.setObjectName("dialogCaption")
-        what.setWordWrap(True)
-        layout.addWidget(what)
+        layout = _appointment_dialog(
+            self,
+            "noShowDialog",
+            f"No-show {row.reference}",
+            f"Mark {row.reference} as a no-show",
+            appointment_line(row, tz),
+        )
         self.policy = PolicyNote(actor, self)
         self.policy.show_outlook(cancellation.describe_no_show(outlook), True)
         self.policy.changed.connect(self._changed)

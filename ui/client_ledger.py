@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from desktop_app.ledger import ClientCredits, LedgerRow
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.ledger import GAIN_COLOUR, KIND_COLOURS, LOSS_COLOUR, LedgerModel
 from ui.views.base import empty_state
+from ui.widgets import paint_list_row
 
 # Credits running out within this many days are pointed out beside the balance.
 EXPIRING_SOON_DAYS = 30
@@ -144,12 +144,8 @@ class LedgerDelegate(QStyledItemDelegate):
         if not isinstance(row, LedgerRow):
             return
         m = self.model
-        rect = QRect(option.rect)
         painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.fillRect(rect, QColor("#d6e8f1") if selected else QColor("#ffffff"))
-        painter.setPen(QColor("#eef1f4"))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        rect = paint_list_row(painter, option)
 
         font = QFont(option.font)
         metrics = QFontMetrics(font)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTabWidget,
@@ -35,6 +34,7 @@ from ui.formatting import APPOINTMENT_STATUS_COLOURS
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.client_history import ClientHistoryModel
 from ui.views.base import empty_state
+from ui.widgets import paint_list_row
 
 
 def age_on(born: date, today: date) -> int:
@@ -98,12 +98,8 @@ class HistoryDelegate(QStyledItemDelegate):
         if not isinstance(row, AppointmentRow):
             return
         model = self.model
-        rect = QRect(option.rect)
         painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.fillRect(rect, QColor("#d6e8f1") if selected else QColor("#ffffff"))
-        painter.setPen(QColor("#eef1f4"))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        rect = paint_list_row(painter, option)
         painter.fillRect(
             QRect(rect.left() + 4, rect.top() + 7, 3, rect.height() - 14), QColor(row.colour)
         )

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QRect, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from ui.item_models.base import SORT_ROLE, RowTableModel
 
@@ -60,3 +68,14 @@ def fit_columns(table: QTableView, minimum: int = 64, maximum: int = 360) -> Non
         table.resizeColumnToContents(column)
         width = header.sectionSize(column) + 16
         header.resizeSection(column, max(minimum, min(maximum, width)))
+
+
+def paint_list_row(painter: QPainter, option: QStyleOptionViewItem) -> QRect:
+    """The background (selected or not) and separator of a drawn list row
+    (client history, ledger); returns the row's rectangle."""
+    rect = QRect(option.rect)
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    painter.fillRect(rect, QColor("#d6e8f1") if selected else QColor("#ffffff"))
+    painter.setPen(QColor("#eef1f4"))
+    painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+    return rect
