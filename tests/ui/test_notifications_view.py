@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 from desktop_app import notification_queries
 from desktop_app.actor import Actor
 from desktop_app.app_context import AppContext
+from models import MessageChannel, MessageStatus, OutgoingMessage
 from tests.ui.sample_clinic import delete_closed_widgets, submit_sample_application
 from ui.bus_bridge import BusBridge
-from ui.item_models.notifications import NotificationTableModel
+from ui.item_models.notifications import NotificationTableModel, OutboxTableModel
 from ui.main_window import MainWindow
 from ui.views.notifications import NotificationsView
 
@@ -101,3 +102,45 @@ def test_navigation_shows_the_unread_count(
     view.mark_all_read()
     qtbot.waitUntil(lambda: item.text() == "Notifications", timeout=WAIT)
     assert window.page_titles()[row] == "Notifications"
+
+
+def test_a_failed_email_shows_its_reason_in_the_outbox_and_is_retried(
+    qtbot: QtBot, sqlite_app: AppContext, manager: Actor
+) -> None:
+    now = sqlite_app.clock.now()
+    with sqlite_app.db.write_sessions.begin() as s:
+        failed = OutgoingMessage(
+            channel=MessageChannel.EMAIL,
+            kind="reminder",
+            recipient="sian.jones@example.net",
+            subject="Reminder: Individual session tomorrow",
+            body="…",
+            status=MessageStatus.FAILED,
+            attempts=1,
+            last_error="The server refused sian.jones@example.net: 550 5.1.1 No such user here",
+            created_at=now,
+        )
+        s.add(failed)
+    view = _view(qtbot, sqlite_app, manager)
+    assert view.tabs is not None
+    view.tabs.setCurrentIndex(1)
+    # On the outbox, only what applies to e-mails.
+    assert view.retry_button.isVisible() and not view.mark_all_button.isVisible()
+    assert view.outbox_model.rowCount() == 1
+    reason = view.outbox_proxy.index(0, OutboxTableModel.COL_ERROR).data()
+    assert "550 5.1.1 No such user here" in reason
+    assert view.outbox_proxy.index(0, OutboxTableModel.COL_STATUS).data() == "Failed"
+    assert not view.retry_button.isEnabled()
+
+    view.outbox_table.setCurrentIndex(view.outbox_proxy.index(0, 0))
+    assert view.retry_button.isEnabled()
+    view.retry_button.click()
+    qtbot.waitUntil(
+        lambda: view.outbox_proxy.index(0, OutboxTableModel.COL_STATUS).data() == "Queued",
+        timeout=WAIT,
+    )
+    with sqlite_app.db.read_sessions() as s:
+        stored = s.get(OutgoingMessage, failed.id)
+        assert stored is not None and stored.status is MessageStatus.QUEUED
+    view.tabs.setCurrentIndex(0)
+    assert view.mark_all_button.isVisible()

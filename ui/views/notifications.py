@@ -212,6 +212,10 @@ class NotificationsView(DataView[NotificationsPage]):
         busy = self._in_flight > 0
         self.mark_read_button.setEnabled(not busy and selected is not None and not selected.is_read)
         self.mark_all_button.setEnabled(not busy and self.unread > 0)
+        # The read buttons are about the notifications tab; on the outbox they only confuse.
+        on_outbox = self.tabs is not None and self.tabs.currentIndex() == 1
+        self.mark_read_button.setVisible(not on_outbox)
+        self.mark_all_button.setVisible(not on_outbox)
         message = self.selected_message()
         self.retry_button.setEnabled(
             not busy and message is not None and message.status in RETRYABLE
