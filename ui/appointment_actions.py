@@ -55,7 +55,7 @@ from desktop_app.services.credits import CancelResult
 from desktop_app.slot_engine import Slot
 from models.enums import AppointmentStatus, Role
 from ui.booking_dialog import slot_text
-from ui.command_dialog import ReasonDialog, open_in_place
+from ui.command_dialog import ReasonDialog, form_error_label, open_in_place
 from ui.formatting import time_range
 from ui.ops import run_in_background
 from ui.slot_picker import SlotPicker, SlotQuery
@@ -176,6 +176,23 @@ def _appointment_dialog(
     caption.setWordWrap(True)
     layout.addWidget(caption)
     return layout
+
+
+def _add_buttons(layout: QVBoxLayout, dialog: QDialog, back: str, action: str) -> QPushButton:
+    """The way back (rejects) and the dialog's danger action, right-aligned; the
+    caller connects the action."""
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    back_button = QPushButton(back)
+    back_button.setAutoDefault(False)
+    back_button.clicked.connect(dialog.reject)
+    action_button = QPushButton(action)
+    action_button.setObjectName("dangerButton")
+    action_button.setDefault(True)
+    buttons.addWidget(back_button)
+    buttons.addWidget(action_button)
+    layout.addLayout(buttons)
+    return action_button
 
 
 class AppointmentActions(QObject):
@@ -399,24 +416,11 @@ class CancelDialog(QDialog):
         self.policy = PolicyNote(actor, self)
         self.policy.changed.connect(lambda: self._changed(self.reason.text()))
         layout.addWidget(self.policy)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("formError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setVisible(False)
+        self.error_label = form_error_label()
         layout.addWidget(self.error_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        keep = QPushButton("Keep it")
-        keep.setAutoDefault(False)
-        keep.clicked.connect(self.reject)
-        self.cancel_button = QPushButton("Cancel appointment")
-        self.cancel_button.setObjectName("dangerButton")
-        self.cancel_button.setDefault(True)
-        self.cancel_button.setEnabled(False)
+        self.cancel_button = _add_buttons(layout, self, "Keep it", "Cancel appointment")
         self.cancel_button.clicked.connect(self.submit)
-        buttons.addWidget(keep)
-        buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
+        self.cancel_button.setEnabled(False)
         self.reason.setFocus()
         db, now = ctx.db, ctx.clock.now()
         run_in_background(
@@ -507,23 +511,10 @@ class NoShowDialog(QDialog):
         self.policy.show_outlook(cancellation.describe_no_show(outlook), True)
         self.policy.changed.connect(self._changed)
         layout.addWidget(self.policy)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("formError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setVisible(False)
+        self.error_label = form_error_label()
         layout.addWidget(self.error_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        back = QPushButton("Back")
-        back.setAutoDefault(False)
-        back.clicked.connect(self.reject)
-        self.mark_button = QPushButton("Mark as a no-show")
-        self.mark_button.setObjectName("dangerButton")
-        self.mark_button.setDefault(True)
+        self.mark_button = _add_buttons(layout, self, "Back", "Mark as a no-show")
         self.mark_button.clicked.connect(self.submit)
-        buttons.addWidget(back)
-        buttons.addWidget(self.mark_button)
-        layout.addLayout(buttons)
 
     def is_idle(self) -> bool:
         return not self._busy

@@ -38,6 +38,7 @@ from desktop_app.errors import ClinicdeskError
 from desktop_app.queries import ClientRecord
 from desktop_app.services.clients import DuplicateClient, PossibleDuplicate
 from desktop_app.text_search import digits
+from ui.command_dialog import form_error_label
 from ui.ops import run_in_background
 
 # The earliest date the birth date editor offers; also its "not given" value.
@@ -109,14 +110,6 @@ class BirthDateEdit(QWidget):
             self.edit.setDate(_CALENDAR_START)
             self.edit.setFocus()
         self.changed.emit()
-
-
-def _form_error() -> QLabel:
-    label = QLabel()
-    label.setObjectName("formError")
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
 
 
 def _duplicate_text(match: PossibleDuplicate) -> str:
@@ -210,7 +203,7 @@ class ClientDialog(QDialog):
         form.addRow("Notes", self.notes)
         layout.addLayout(form)
 
-        self.error_label = _form_error()
+        self.error_label = form_error_label()
         layout.addWidget(self.error_label)
         layout.addWidget(self._build_duplicates())
 
@@ -445,7 +438,7 @@ class ArchiveClientDialog(QDialog):
         self.reason.setObjectName("archiveReason")
         self.reason.setPlaceholderText("Why, e.g. moved away, asked us to close the record")
         self.reason.setMaxLength(500)
-        self.error_label = _form_error()
+        self.error_label = form_error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QListView,
     QPushButton,
     QSizePolicy,
@@ -31,7 +30,7 @@ from desktop_app.ledger import ClientCredits, LedgerRow
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.ledger import GAIN_COLOUR, KIND_COLOURS, LOSS_COLOUR, LedgerModel
 from ui.views.base import empty_state
-from ui.widgets import paint_list_row
+from ui.widgets import CaptionedValue, paint_list_row
 
 # Credits running out within this many days are pointed out beside the balance.
 EXPIRING_SOON_DAYS = 30
@@ -68,30 +67,6 @@ def expiring_soon(credits: ClientCredits, now: datetime) -> Expiring | None:
 def waiting_partner_credits(credits: ClientCredits, now: datetime) -> int:
     """Partner credits allocated to the client's e-mail, credited when first used."""
     return sum(lot.left for lot in credits.lots if lot.id is None and lot.usable(now))
-
-
-class _Figure(QWidget):
-    """A caption over a value, as the record's other fields read."""
-
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("fieldCaption")
-        self.value = QLabel()
-        self.value.setObjectName("fieldValue")
-        self.value.setWordWrap(True)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-
-    def set(self, text: str, *, missing: bool = False, negative: bool = False) -> None:
-        self.value.setText(text)
-        self.value.setProperty("missing", missing)
-        self.value.setProperty("negative", negative)
-        self.value.style().unpolish(self.value)
-        self.value.style().polish(self.value)
 
 
 class LedgerDelegate(QStyledItemDelegate):
@@ -229,9 +204,9 @@ class ClientLedgerPanel(QWidget):
 
         figures = QHBoxLayout()
         figures.setSpacing(22)
-        self.balance = _Figure("Balance")
-        self.usable = _Figure("Usable now")
-        self.expiring = _Figure(f"Expiring within {EXPIRING_SOON_DAYS} days")
+        self.balance = CaptionedValue("Balance")
+        self.usable = CaptionedValue("Usable now")
+        self.expiring = CaptionedValue(f"Expiring within {EXPIRING_SOON_DAYS} days")
         for figure in (self.balance, self.usable, self.expiring):
             figures.addWidget(figure, 1)
         layout.addLayout(figures)
@@ -285,8 +260,8 @@ class ClientLedgerPanel(QWidget):
         shown = credits.balance if credits is not None else balance
         self.balance.set(credits_text(shown), negative=shown < 0)
         if credits is None:
-            self.usable.set("—", missing=True)
-            self.expiring.set("—", missing=True)
+            self.usable.set(None)
+            self.expiring.set(None)
         else:
             usable = credits_text(credits.usable)
             waiting = waiting_partner_credits(credits, now)
@@ -297,7 +272,7 @@ class ClientLedgerPanel(QWidget):
             self.usable.set(usable)
             soon = expiring_soon(credits, now)
             if soon is None:
-                self.expiring.set("None", missing=True)
+                self.expiring.set(None, "None")
             else:
                 day = soon.first.astimezone(tz).date()
                 self.expiring.set(f"{soon.credits}, from {day.day} {day:%b %Y}")

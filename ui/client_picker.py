@@ -50,6 +50,7 @@ from desktop_app.errors import ClinicdeskError
 from desktop_app.queries import ClientRow
 from desktop_app.services.clients import DuplicateClient, PossibleDuplicate
 from desktop_app.text_search import digits
+from ui.command_dialog import form_error_label
 from ui.ops import run_in_background
 
 # Long enough to skip the intermediate words of a fast typist, short enough
@@ -506,10 +507,7 @@ class QuickRegisterDialog(QDialog):
             form.addWidget(edit, row, 1)
         layout.addLayout(form)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("formError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setVisible(False)
+        self.error_label = form_error_label()
         layout.addWidget(self.error_label)
 
         # Filled when the core says this may be someone already registered.

@@ -34,7 +34,7 @@ from ui.formatting import APPOINTMENT_STATUS_COLOURS
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.client_history import ClientHistoryModel
 from ui.views.base import empty_state
-from ui.widgets import paint_list_row
+from ui.widgets import CaptionedValue, paint_list_row
 
 
 def age_on(born: date, today: date) -> int:
@@ -47,30 +47,6 @@ def history_summary(upcoming: int, total: int) -> str:
     if not total:
         return "No appointments yet"
     return f"{upcoming} upcoming  ·  {past} past"
-
-
-class _Field(QWidget):
-    """A caption over a value, the value selectable for copying."""
-
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("fieldCaption")
-        self.value = QLabel()
-        self.value.setObjectName("fieldValue")
-        self.value.setWordWrap(True)
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-
-    def set(self, text: str | None, missing: str = "—") -> None:
-        self.value.setText(text or missing)
-        self.value.setProperty("missing", not text)
-        self.value.style().unpolish(self.value)
-        self.value.style().polish(self.value)
 
 
 class HistoryDelegate(QStyledItemDelegate):
@@ -211,11 +187,11 @@ class ClientRecordPanel(QStackedWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(22)
         grid.setVerticalSpacing(10)
-        self.phone = _Field("Phone")
-        self.email = _Field("E-mail")
-        self.birth = _Field("Date of birth")
-        self.balance = _Field("Balance")
-        self.emergency = _Field("Emergency contact")
+        self.phone = CaptionedValue("Phone")
+        self.email = CaptionedValue("E-mail")
+        self.birth = CaptionedValue("Date of birth")
+        self.balance = CaptionedValue("Balance")
+        self.emergency = CaptionedValue("Emergency contact")
         grid.addWidget(self.phone, 0, 0)
         grid.addWidget(self.email, 0, 1)
         grid.addWidget(self.birth, 1, 0)
@@ -225,7 +201,7 @@ class ClientRecordPanel(QStackedWidget):
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
-        self.notes = _Field("Notes")
+        self.notes = CaptionedValue("Notes")
         layout.addWidget(self.notes)
 
         self.tabs = QTabWidget()

@@ -35,6 +35,7 @@ from desktop_app.errors import ClinicdeskError
 from desktop_app.passwords import MIN_PASSWORD_LENGTH, check_password_strength
 from desktop_app.validation import normalise_email, require_text, require_timezone
 from models.enums import Role
+from ui.command_dialog import form_error_label
 from ui.ops import run_in_background
 from ui.resources import app_icon
 
@@ -129,10 +130,7 @@ class FirstRunWizard(QDialog):
         self._add_row(manager_form, "password", "Password", self.password)
         self._add_row(manager_form, "password_again", "Repeat password", self.password_again)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("formError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setVisible(False)
+        self.error_label = form_error_label()
         layout.addWidget(self.error_label)
 
         buttons = QHBoxLayout()

@@ -22,6 +22,7 @@ from desktop_app.app_context import AppContext
 from desktop_app.clinic_settings import ClinicSettings
 from desktop_app.errors import ClinicdeskError
 from ui.application_form import ApplicationForm
+from ui.command_dialog import form_error_label
 from ui.ops import run_in_background
 from ui.resources import app_icon
 
@@ -69,10 +70,7 @@ class LoginDialog(QDialog):
         form.addRow("Password", self.password)
         layout.addLayout(form)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("formError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setVisible(False)
+        self.error_label = form_error_label()
         layout.addWidget(self.error_label)
 
         buttons = QHBoxLayout()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.queries import ServiceRow
+from ui.command_dialog import form_error_label
 from ui.week_grid import WEEKDAY_NAMES, Block, minutes_of, time_of
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -131,14 +132,6 @@ def end_before_start(start: time, end: time) -> str | None:
     return None
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("formError")
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
-
-
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     box = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -223,7 +216,7 @@ class BlockDialog(QDialog):
         layout.addWidget(self.some_services)
         layout.addWidget(self.service_list)
 
-        self.error = _error_label()
+        self.error = form_error_label()
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, "Apply"))
 
@@ -399,7 +392,7 @@ class RecurringDialog(QDialog):
         self.preview.setObjectName("dialogCaption")
         self.preview.setWordWrap(True)
         layout.addWidget(self.preview)
-        self.error = _error_label()
+        self.error = form_error_label()
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, "Add"))
 
@@ -477,7 +470,7 @@ class HolidayDialog(QDialog):
         form.addRow("Date", self.day)
         form.addRow("Name", self.name)
         layout.addLayout(form)
-        self.error = _error_label()
+        self.error = form_error_label()
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, "Add holiday"))
 

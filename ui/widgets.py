@@ -9,9 +9,11 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QStyle,
     QStyleOptionViewItem,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -79,3 +81,29 @@ def paint_list_row(painter: QPainter, option: QStyleOptionViewItem) -> QRect:
     painter.setPen(QColor("#eef1f4"))
     painter.drawLine(rect.bottomLeft(), rect.bottomRight())
     return rect
+
+
+class CaptionedValue(QWidget):
+    """A caption over a value, as a record's fields read; the value can be
+    selected for copying, and shows greyed `missing` text when there is none."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("fieldCaption")
+        self.value = QLabel()
+        self.value.setObjectName("fieldValue")
+        self.value.setWordWrap(True)
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+    def set(self, text: str | None, missing: str = "—", *, negative: bool = False) -> None:
+        self.value.setText(text or missing)
+        self.value.setProperty("missing", not text)
+        self.value.setProperty("negative", negative)
+        self.value.style().unpolish(self.value)
+        self.value.style().polish(self.value)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from ui.formatting import local_datetime, short_date
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import ZonedRowTableModel
 
 
 @dataclass(frozen=True)
@@ -23,24 +23,14 @@ class ApplicationRow:
     documents: int
 
 
-class ApplicationTableModel(RowTableModel[ApplicationRow]):
+class ApplicationTableModel(ZonedRowTableModel[ApplicationRow]):
     COL_NAME = 0
     COL_PROFESSION = 1
     COL_APPLIED = 2
     COL_DOCUMENTS = 3
     COL_EMAIL = 4
+    TIME_COLUMNS = (COL_APPLIED,)
     HEADERS = ("Name", "Profession", "Applied", "Docs", "E-mail")
-
-    def __init__(self, parent: Any = None, tz: tzinfo = UTC) -> None:
-        super().__init__(parent)
-        self._tz = tz
-
-    def set_timezone(self, tz: tzinfo) -> None:
-        self._tz = tz
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, self.COL_APPLIED), self.index(len(self._rows) - 1, self.COL_APPLIED)
-            )
 
     def display(self, row: ApplicationRow, column: int) -> str:
         match column:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, tzinfo
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,29 +10,18 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop_app.queries import AppointmentRow
 from models.enums import AppointmentStatus
 from ui.formatting import APPOINTMENT_STATUS_COLOURS, APPOINTMENT_STATUS_LABELS, time_range
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import ZonedRowTableModel
 
 
-class AppointmentTableModel(RowTableModel[AppointmentRow]):
+class AppointmentTableModel(ZonedRowTableModel[AppointmentRow]):
     COL_TIME = 0
     COL_PRACTITIONER = 1
     COL_CLIENT = 2
     COL_SERVICE = 3
     COL_STATUS = 4
     COL_REFERENCE = 5
+    TIME_COLUMNS = (COL_TIME,)
     HEADERS = ("Time", "Practitioner", "Client", "Service", "Status", "Reference")
-
-    def __init__(self, parent: Any = None, tz: tzinfo = UTC) -> None:
-        super().__init__(parent)
-        self._tz = tz
-
-    def set_timezone(self, tz: tzinfo) -> None:
-        if tz != self._tz:
-            self._tz = tz
-            if self._rows:
-                self.dataChanged.emit(
-                    self.index(0, self.COL_TIME), self.index(len(self._rows) - 1, self.COL_TIME)
-                )
 
     def display(self, row: AppointmentRow, column: int) -> str:
         match column:

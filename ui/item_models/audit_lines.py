@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from desktop_app.audit_queries import AuditLine
 from ui.formatting import command_label, local_datetime
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import ZonedRowTableModel
 
 # How a target's kind reads ("practitioner:<id>" → "Practitioner …").
 TARGET_KINDS = {
@@ -38,7 +38,7 @@ def target_text(target: str | None, names: Mapping[str, str]) -> str:
     return f"{label} {rest[:8]}"
 
 
-class AuditLineTableModel(RowTableModel[AuditLine]):
+class AuditLineTableModel(ZonedRowTableModel[AuditLine]):
     COL_SEQ = 0
     COL_TIME = 1
     COL_ACTOR = 2
@@ -48,8 +48,7 @@ class AuditLineTableModel(RowTableModel[AuditLine]):
     HEADERS = ("#", "When", "Who", "What", "About", "Workstation")
 
     def __init__(self, parent: Any = None, tz: tzinfo = UTC) -> None:
-        super().__init__(parent)
-        self._tz = tz
+        super().__init__(parent, tz)
         self._names: Mapping[str, str] = {}
 
     def set_context(self, tz: tzinfo, names: Mapping[str, str]) -> None:

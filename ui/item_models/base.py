@@ -10,6 +10,7 @@ resets the model only when rows were added, removed or reordered.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from datetime import UTC, tzinfo
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -120,3 +121,23 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
+
+
+class ZonedRowTableModel(RowTableModel[R]):
+    """Rows whose times are shown in the clinic's zone; `TIME_COLUMNS` are the
+    cells to repaint when the zone changes (the rows themselves stay)."""
+
+    TIME_COLUMNS: ClassVar[tuple[int, ...]] = ()
+
+    def __init__(self, parent: Any = None, tz: tzinfo = UTC) -> None:
+        super().__init__(parent)
+        self._tz = tz
+
+    def set_timezone(self, tz: tzinfo) -> None:
+        if tz == self._tz:
+            return
+        self._tz = tz
+        if self._rows:
+            last = len(self._rows) - 1
+            for column in self.TIME_COLUMNS:
+                self.dataChanged.emit(self.index(0, column), self.index(last, column))

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop_app.queries import AppointmentRow
 from models.enums import AppointmentStatus
 from ui.formatting import APPOINTMENT_STATUS_COLOURS, APPOINTMENT_STATUS_LABELS
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import ZonedRowTableModel
 
 
 def history_order(
@@ -25,7 +25,7 @@ def history_order(
     return upcoming, past
 
 
-class ClientHistoryModel(RowTableModel[AppointmentRow]):
+class ClientHistoryModel(ZonedRowTableModel[AppointmentRow]):
     COL_WHEN = 0
     COL_PRACTITIONER = 1
     COL_SERVICE = 2
@@ -34,8 +34,7 @@ class ClientHistoryModel(RowTableModel[AppointmentRow]):
     HEADERS = ("When", "Practitioner", "Service", "Status", "Reference")
 
     def __init__(self, parent: Any = None, tz: tzinfo = UTC) -> None:
-        super().__init__(parent)
-        self._tz = tz
+        super().__init__(parent, tz)
         self._now = datetime.now(UTC)
         self.upcoming_count = 0
 

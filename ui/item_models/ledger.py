@@ -4,7 +4,7 @@ client asks "how many do I have left, and where did the others go?"."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.ledger import LedgerRow
 from models.enums import CreditEntryKind
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import ZonedRowTableModel
 
 KIND_LABELS: dict[CreditEntryKind, str] = {
     CreditEntryKind.PURCHASE: "Purchase",
@@ -55,7 +55,7 @@ def opens_lot(row: LedgerRow) -> bool:
     return row.amount > 0 and row.lot_id is None
 
 
-class LedgerModel(RowTableModel[LedgerRow]):
+class LedgerModel(ZonedRowTableModel[LedgerRow]):
     COL_WHEN = 0
     COL_CHANGE = 1
     COL_KIND = 2
@@ -76,10 +76,6 @@ class LedgerModel(RowTableModel[LedgerRow]):
         "Balance",
         "Receipt",
     )
-
-    def __init__(self, parent: Any = None, tz: tzinfo = UTC) -> None:
-        super().__init__(parent)
-        self._tz = tz
 
     def set_ledger(self, rows: Sequence[LedgerRow], tz: tzinfo) -> None:
         """Show the core's ledger (oldest first) newest first."""

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, tzinfo
 from typing import Any
 
 from desktop_app.queries import AppointmentRow
 from ui.formatting import APPOINTMENT_STATUS_LABELS, time_range
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import ZonedRowTableModel
 
 
-class UpcomingAppointmentsModel(RowTableModel[AppointmentRow]):
+class UpcomingAppointmentsModel(ZonedRowTableModel[AppointmentRow]):
     COL_WHEN = 0
     COL_CLIENT = 1
     COL_SERVICE = 2
     COL_STATUS = 3
     COL_REFERENCE = 4
+    TIME_COLUMNS = (COL_WHEN,)
     HEADERS = ("When", "Client", "Service", "Status", "Reference")
-
-    def __init__(self, parent: Any = None, tz: tzinfo = UTC) -> None:
-        super().__init__(parent)
-        self._tz = tz
-
-    def set_timezone(self, tz: tzinfo) -> None:
-        self._tz = tz
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, self.COL_WHEN), self.index(len(self._rows) - 1, self.COL_WHEN)
-            )
 
     def display(self, row: AppointmentRow, column: int) -> str:
         match column:

@@ -75,7 +75,7 @@ from ui.partner_dialogs import AllocateDialog, OrganisationDialog, RevokeDialog
 from ui.partner_import import ImportPreviewDialog
 from ui.partner_report_view import UsageReportDialog
 from ui.views.base import DataView, empty_state
-from ui.widgets import fit_columns, sorting_proxy, table_view
+from ui.widgets import CaptionedValue, fit_columns, sorting_proxy, table_view
 
 # The list of organisations grows to this many rows, then scrolls.
 ORGANISATION_LIST_ROWS = 4
@@ -134,29 +134,17 @@ class _Facts(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(22)
         grid.setVerticalSpacing(8)
-        self.values: dict[str, QLabel] = {}
-        for i, (key, caption) in enumerate(captions.items()):
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            label = QLabel(caption)
-            label.setObjectName("fieldCaption")
-            value = QLabel()
-            value.setObjectName("fieldValue")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            box.addWidget(label)
-            box.addWidget(value)
-            grid.addLayout(box, 0, i)
-            self.values[key] = value
+        self.fields = {key: CaptionedValue(caption) for key, caption in captions.items()}
+        self.values: dict[str, QLabel] = {key: f.value for key, f in self.fields.items()}
+        for i, field in enumerate(self.fields.values()):
+            field.value.setWordWrap(False)
+            grid.addWidget(field, 0, i)
         # The last (the contact) is the longest.
         for column in range(len(captions)):
             grid.setColumnStretch(column, 2 if column == len(captions) - 1 else 1)
 
     def set(self, key: str, text: str | None) -> None:
-        label = self.values[key]
-        label.setText(text or "—")
-        label.setProperty("missing", not text)
-        label.style().unpolish(label)
-        label.style().polish(label)
+        self.fields[key].set(text)
 
 
 class CreditsView(DataView[CreditsPage]):
