@@ -14,6 +14,16 @@ ROLE_LABELS: dict[Role, str] = {
     Role.MANAGER: "Manager",
 }
 
+# Status chips: (background, text) pairs, pale fills with dark text of the same
+# hue, so a status reads at a glance and the text stays legible. Every status
+# colour in the app comes from here.
+GREEN = ("#e3f4e7", "#24703a")
+BLUE = ("#e3effa", "#1d5a8c")
+VIOLET = ("#eee7fb", "#5a2f9c")
+AMBER = ("#fff3d6", "#87570a")
+GREY = ("#eeeff1", "#6b7280")
+RED = ("#fde7e7", "#a02828")
+
 APPOINTMENT_STATUS_LABELS: dict[AppointmentStatus, str] = {
     AppointmentStatus.BOOKED: "Booked",
     AppointmentStatus.CHECKED_IN: "Checked in",
@@ -23,15 +33,13 @@ APPOINTMENT_STATUS_LABELS: dict[AppointmentStatus, str] = {
     AppointmentStatus.NO_SHOW: "No-show",
 }
 
-# (background, text) pairs: pale fills with dark text of the same hue, so the
-# status reads at a glance and the text stays legible.
 APPOINTMENT_STATUS_COLOURS: dict[AppointmentStatus, tuple[str, str]] = {
-    AppointmentStatus.BOOKED: ("#e3effa", "#1d5a8c"),
-    AppointmentStatus.CHECKED_IN: ("#fff3d6", "#87570a"),
-    AppointmentStatus.IN_PROGRESS: ("#eee7fb", "#5a2f9c"),
-    AppointmentStatus.COMPLETED: ("#e3f4e7", "#24703a"),
-    AppointmentStatus.CANCELLED: ("#eeeff1", "#6b7280"),
-    AppointmentStatus.NO_SHOW: ("#fde7e7", "#a02828"),
+    AppointmentStatus.BOOKED: BLUE,
+    AppointmentStatus.CHECKED_IN: AMBER,
+    AppointmentStatus.IN_PROGRESS: VIOLET,
+    AppointmentStatus.COMPLETED: GREEN,
+    AppointmentStatus.CANCELLED: GREY,
+    AppointmentStatus.NO_SHOW: RED,
 }
 
 PRACTITIONER_STATUS_LABELS: dict[PractitionerStatus, str] = {
@@ -42,10 +50,10 @@ PRACTITIONER_STATUS_LABELS: dict[PractitionerStatus, str] = {
 }
 
 PRACTITIONER_STATUS_COLOURS: dict[PractitionerStatus, tuple[str, str]] = {
-    PractitionerStatus.APPLIED: ("#fff3d6", "#87570a"),
-    PractitionerStatus.APPROVED: ("#e3f4e7", "#24703a"),
-    PractitionerStatus.REJECTED: ("#eeeff1", "#6b7280"),
-    PractitionerStatus.SUSPENDED: ("#fde7e7", "#a02828"),
+    PractitionerStatus.APPLIED: AMBER,
+    PractitionerStatus.APPROVED: GREEN,
+    PractitionerStatus.REJECTED: GREY,
+    PractitionerStatus.SUSPENDED: RED,
 }
 
 

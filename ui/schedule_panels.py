@@ -44,7 +44,7 @@ from desktop_app.commands import (
     UpdateScheduleSettings,
 )
 from desktop_app.schedules import HolidayRow, OverrideRow, ScheduleView, SettingsRow
-from ui.formatting import long_date
+from ui.formatting import AMBER, BLUE, RED, VIOLET, long_date
 from ui.schedule_dialogs import (
     LABEL_ALIGNMENT,
     HolidayDialog,
@@ -63,10 +63,10 @@ from ui.week_grid import Block, duration_text, time_of
 Runner = Callable[[Command, Callable[[Any], None] | None], None]
 
 # (background, text) per kind of day on the exceptions calendar.
-CLOSED_COLOURS = ("#fde7e7", "#a02828")
-CUSTOM_COLOURS = ("#e3effa", "#1d5a8c")
-REPEATING_COLOURS = ("#fff3d6", "#87570a")
-HOLIDAY_COLOURS = ("#eee7fb", "#5a2f9c")
+CLOSED_COLOURS = RED
+CUSTOM_COLOURS = BLUE
+REPEATING_COLOURS = AMBER
+HOLIDAY_COLOURS = VIOLET
 PAST_TEXT = "#9aa5b1"
 
 

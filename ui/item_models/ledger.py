@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.ledger import LedgerRow
 from models.enums import CreditEntryKind
+from ui.formatting import AMBER, BLUE, GREEN, GREY, RED, VIOLET
 from ui.item_models.base import ZonedRowTableModel
 
 KIND_LABELS: dict[CreditEntryKind, str] = {
@@ -28,19 +29,19 @@ KIND_LABELS: dict[CreditEntryKind, str] = {
 
 # (background, text): the same pale-fill, dark-text pairs as the appointment statuses.
 KIND_COLOURS: dict[CreditEntryKind, tuple[str, str]] = {
-    CreditEntryKind.PURCHASE: ("#e3f4e7", "#24703a"),
-    CreditEntryKind.USE: ("#e3effa", "#1d5a8c"),
-    CreditEntryKind.REFUND: ("#eee7fb", "#5a2f9c"),
-    CreditEntryKind.ADJUSTMENT: ("#fff3d6", "#87570a"),
-    CreditEntryKind.EXPIRY: ("#eeeff1", "#6b7280"),
-    CreditEntryKind.TRANSFER: ("#e3effa", "#1d5a8c"),
-    CreditEntryKind.PARTNER_ALLOCATION: ("#e3f4e7", "#24703a"),
-    CreditEntryKind.PEER_EARN: ("#e3f4e7", "#24703a"),
-    CreditEntryKind.PEER_SPEND: ("#e3effa", "#1d5a8c"),
+    CreditEntryKind.PURCHASE: GREEN,
+    CreditEntryKind.USE: BLUE,
+    CreditEntryKind.REFUND: VIOLET,
+    CreditEntryKind.ADJUSTMENT: AMBER,
+    CreditEntryKind.EXPIRY: GREY,
+    CreditEntryKind.TRANSFER: BLUE,
+    CreditEntryKind.PARTNER_ALLOCATION: GREEN,
+    CreditEntryKind.PEER_EARN: GREEN,
+    CreditEntryKind.PEER_SPEND: BLUE,
 }
 
-GAIN_COLOUR = "#24703a"
-LOSS_COLOUR = "#a02828"
+GAIN_COLOUR = GREEN[1]
+LOSS_COLOUR = RED[1]
 # Entries the ledger writes without a person: the expiry job, the command line.
 SYSTEM_NAME = "System"
 

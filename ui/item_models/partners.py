@@ -18,6 +18,7 @@ from desktop_app.partner_csv import CsvRow
 from desktop_app.partner_report import OrganisationTotals, UsageRow
 from desktop_app.receipts import format_money
 from models.enums import AllocationStatus
+from ui.formatting import BLUE, GREEN, GREY, RED
 from ui.item_models.base import RowTableModel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -31,15 +32,15 @@ ALLOCATION_STATUS_LABELS: dict[AllocationStatus, str] = {
 }
 # (background, text), as the status chips elsewhere.
 ALLOCATION_STATUS_COLOURS: dict[AllocationStatus, tuple[str, str]] = {
-    AllocationStatus.ACTIVE: ("#e3f4e7", "#24703a"),
-    AllocationStatus.USED: ("#e3effa", "#1d5a8c"),
-    AllocationStatus.EXPIRED: ("#eeeff1", "#6b7280"),
-    AllocationStatus.REVOKED: ("#fde7e7", "#a02828"),
+    AllocationStatus.ACTIVE: GREEN,
+    AllocationStatus.USED: BLUE,
+    AllocationStatus.EXPIRED: GREY,
+    AllocationStatus.REVOKED: RED,
 }
 BAD_ROW_COLOURS = ("#fdecec", "#a02828")
 OK_TEXT = "#24703a"
-ACTIVE_COLOURS = ("#e3f4e7", "#24703a")
-INACTIVE_COLOURS = ("#eeeff1", "#6b7280")
+ACTIVE_COLOURS = GREEN
+INACTIVE_COLOURS = GREY
 
 
 def _chip(colours: tuple[str, str], role: int) -> Any:

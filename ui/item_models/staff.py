@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.queries import StaffRow
-from ui.formatting import roles_text
+from ui.formatting import GREEN, GREY, roles_text
 from ui.item_models.base import RowTableModel
 
 # (background, text), as the status chips elsewhere.
-ACTIVE_COLOURS = ("#e3f4e7", "#24703a")
-INACTIVE_COLOURS = ("#eeeff1", "#6b7280")
+ACTIVE_COLOURS = GREEN
+INACTIVE_COLOURS = GREY
 
 
 class StaffTableModel(RowTableModel[StaffRow]):
