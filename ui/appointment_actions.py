@@ -178,16 +178,18 @@ def _appointment_dialog(
     return layout
 
 
-def _add_buttons(layout: QVBoxLayout, dialog: QDialog, back: str, action: str) -> QPushButton:
-    """The way back (rejects) and the dialog's danger action, right-aligned; the
-    caller connects the action."""
+def _add_buttons(
+    layout: QVBoxLayout, dialog: QDialog, back: str, action: str, *, danger: bool = True
+) -> QPushButton:
+    """The way back (rejects) and the dialog's action, right-aligned; the caller
+    connects the action."""
     buttons = QHBoxLayout()
     buttons.addStretch(1)
     back_button = QPushButton(back)
     back_button.setAutoDefault(False)
     back_button.clicked.connect(dialog.reject)
     action_button = QPushButton(action)
-    action_button.setObjectName("dangerButton")
+    action_button.setObjectName("dangerButton" if danger else "primaryButton")
     action_button.setDefault(True)
     buttons.addWidget(back_button)
     buttons.addWidget(action_button)
@@ -573,21 +575,15 @@ class RescheduleDialog(QDialog):
         self._busy = False
         self._names: dict[uuid.UUID, str] = {row.practitioner_id: row.practitioner_name}
         self.alternative_buttons: list[QPushButton] = []
-        self.setWindowTitle(f"Move {row.reference}")
-        self.setObjectName("rescheduleDialog")
-        self.setModal(True)
-        self.resize(860, 560)
-
-        layout = QVBoxLayout(self)
+        layout = _appointment_dialog(
+            self,
+            "rescheduleDialog",
+            f"Move {row.reference}",
+            f"Move appointment {row.reference}",
+            f"Now: {appointment_line(row, tz)}",
+        )
         layout.setContentsMargins(24, 18, 24, 16)
-        layout.setSpacing(10)
-        title = QLabel(f"Move appointment {row.reference}")
-        title.setObjectName("dialogTitle")
-        layout.addWidget(title)
-        caption = QLabel(f"Now: {appointment_line(row, tz)}")
-        caption.setObjectName("dialogCaption")
-        caption.setWordWrap(True)
-        layout.addWidget(caption)
+        self.resize(860, 560)
 
         who = QHBoxLayout()
         who.addWidget(QLabel("With"))
@@ -616,18 +612,8 @@ class RescheduleDialog(QDialog):
         self.message_box.setVisible(False)
         layout.addWidget(self.message_box)
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        keep = QPushButton("Cancel")
-        keep.setAutoDefault(False)
-        keep.clicked.connect(self.reject)
-        self.move_button = QPushButton("Move appointment")
-        self.move_button.setObjectName("primaryButton")
-        self.move_button.setDefault(True)
+        self.move_button = _add_buttons(layout, self, "Cancel", "Move appointment", danger=False)
         self.move_button.clicked.connect(self.submit)
-        buttons.addWidget(keep)
-        buttons.addWidget(self.move_button)
-        layout.addLayout(buttons)
 
         db = ctx.db
         run_in_background(
