@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QBrush, QColor
 
 R = TypeVar("R")
 
@@ -28,6 +29,17 @@ Index = QModelIndex | QPersistentModelIndex
 # to compare (dates, numbers), and the row role hands the whole row to views.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def chip_role(colours: tuple[str, str], role: int) -> QBrush | None:
+    """A status cell drawn as a chip: its (background, text) pair for those two
+    roles, None for any other (the caller goes on to its other roles)."""
+    background, text = colours
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(QColor(background))
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(QColor(text))
+    return None
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):

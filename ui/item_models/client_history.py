@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop_app.queries import AppointmentRow
 from models.enums import AppointmentStatus
 from ui.formatting import APPOINTMENT_STATUS_COLOURS, APPOINTMENT_STATUS_LABELS
-from ui.item_models.base import ZonedRowTableModel
+from ui.item_models.base import ZonedRowTableModel, chip_role
 
 
 def history_order(
@@ -74,11 +74,9 @@ class ClientHistoryModel(ZonedRowTableModel[AppointmentRow]):
 
     def cell_role(self, row: AppointmentRow, column: int, role: int) -> Any:
         if column == self.COL_STATUS:
-            background, text = APPOINTMENT_STATUS_COLOURS[row.status]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(background))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(text))
+            chip = chip_role(APPOINTMENT_STATUS_COLOURS[row.status], role)
+            if chip is not None:
+                return chip
         elif role == Qt.ItemDataRole.ForegroundRole and row.status is AppointmentStatus.CANCELLED:
             return QBrush(QColor(APPOINTMENT_STATUS_COLOURS[row.status][1]))
         if role == Qt.ItemDataRole.FontRole and column == self.COL_WHEN and self.is_upcoming(row):

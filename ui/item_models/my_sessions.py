@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop_app.queries import AppointmentRow
 from models.enums import AppointmentStatus
 from ui.formatting import APPOINTMENT_STATUS_COLOURS, APPOINTMENT_STATUS_LABELS, time_range
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import RowTableModel, chip_role
 
 
 class SessionTableModel(RowTableModel[AppointmentRow]):
@@ -48,11 +48,9 @@ class SessionTableModel(RowTableModel[AppointmentRow]):
 
     def cell_role(self, row: AppointmentRow, column: int, role: int) -> Any:
         if column == self.COL_STATUS:
-            background, text = APPOINTMENT_STATUS_COLOURS[row.status]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(background))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(text))
+            chip = chip_role(APPOINTMENT_STATUS_COLOURS[row.status], role)
+            if chip is not None:
+                return chip
         cancelled = row.status is AppointmentStatus.CANCELLED
         if role == Qt.ItemDataRole.ForegroundRole and cancelled:
             return QBrush(QColor(APPOINTMENT_STATUS_COLOURS[row.status][1]))

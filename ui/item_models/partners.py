@@ -19,7 +19,7 @@ from desktop_app.partner_report import OrganisationTotals, UsageRow
 from desktop_app.receipts import format_money
 from models.enums import AllocationStatus
 from ui.formatting import BLUE, GREEN, GREY, RED
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import RowTableModel, chip_role
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 MUTED = "#7b8794"
@@ -41,15 +41,6 @@ BAD_ROW_COLOURS = ("#fdecec", "#a02828")
 OK_TEXT = "#24703a"
 ACTIVE_COLOURS = GREEN
 INACTIVE_COLOURS = GREY
-
-
-def _chip(colours: tuple[str, str], role: int) -> Any:
-    background, text = colours
-    if role == Qt.ItemDataRole.BackgroundRole:
-        return QBrush(QColor(background))
-    if role == Qt.ItemDataRole.ForegroundRole:
-        return QBrush(QColor(text))
-    return None
 
 
 def plural(count: int, word: str) -> str:
@@ -187,7 +178,7 @@ class AllocationTableModel(RowTableModel[AllocationRow]):
 
     def cell_role(self, row: AllocationRow, column: int, role: int) -> Any:
         if column == self.COL_STATUS:
-            return _chip(ALLOCATION_STATUS_COLOURS[row.status], role)
+            return chip_role(ALLOCATION_STATUS_COLOURS[row.status], role)
         if column in self.NUMBER_COLUMNS and role == Qt.ItemDataRole.TextAlignmentRole:
             return int(RIGHT)
         if role == Qt.ItemDataRole.ForegroundRole and (
@@ -266,7 +257,7 @@ class ImportPreviewModel(RowTableModel[CsvRow]):
         if not row.ok:
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "\n".join(row.errors)
-            return _chip(BAD_ROW_COLOURS, role)
+            return chip_role(BAD_ROW_COLOURS, role)
         if column == self.COL_RESULT and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(OK_TEXT))
         if (
@@ -371,7 +362,7 @@ class PackTableModel(RowTableModel[PackRow]):
 
     def cell_role(self, row: PackRow, column: int, role: int) -> Any:
         if column == self.COL_ACTIVE:
-            return _chip(ACTIVE_COLOURS if row.is_active else INACTIVE_COLOURS, role)
+            return chip_role(ACTIVE_COLOURS if row.is_active else INACTIVE_COLOURS, role)
         if column in self._NUMBERS and role == Qt.ItemDataRole.TextAlignmentRole:
             return int(RIGHT)
         if not row.is_active and role == Qt.ItemDataRole.ForegroundRole:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from desktop_app.queries import PractitionerRow
 from ui.formatting import PRACTITIONER_STATUS_COLOURS, PRACTITIONER_STATUS_LABELS
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import RowTableModel, chip_role
 
 
 class PractitionerTableModel(RowTableModel[PractitionerRow]):
@@ -43,9 +43,7 @@ class PractitionerTableModel(RowTableModel[PractitionerRow]):
         if column == self.COL_SPECIALISATIONS and role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(row.specialisations) or None
         if column == self.COL_STATUS:
-            background, text = PRACTITIONER_STATUS_COLOURS[row.status]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(background))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(text))
+            chip = chip_role(PRACTITIONER_STATUS_COLOURS[row.status], role)
+            if chip is not None:
+                return chip
         return None

@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.queries import StaffRow
 from ui.formatting import GREEN, GREY, roles_text
-from ui.item_models.base import RowTableModel
+from ui.item_models.base import RowTableModel, chip_role
 
 # (background, text), as the status chips elsewhere.
 ACTIVE_COLOURS = GREEN
@@ -43,11 +43,9 @@ class StaffTableModel(RowTableModel[StaffRow]):
 
     def cell_role(self, row: StaffRow, column: int, role: int) -> Any:
         if column == self.COL_ACTIVE:
-            background, text = ACTIVE_COLOURS if row.is_active else INACTIVE_COLOURS
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(background))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(text))
+            chip = chip_role(ACTIVE_COLOURS if row.is_active else INACTIVE_COLOURS, role)
+            if chip is not None:
+                return chip
         if not row.is_active and role == Qt.ItemDataRole.ForegroundRole:
             # A deactivated account stays listed (its history stays), but recedes.
             return QBrush(QColor("#7b8794"))
