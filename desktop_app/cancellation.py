@@ -58,7 +58,8 @@ def outlook(db: Database, appointment_id: uuid.UUID, at: datetime) -> Cancellati
 
 
 def credits_text(n: int) -> str:
-    return f"{n} credit" if n == 1 else f"{n} credits"
+    """'1 credit', '-1 credit', '3 credits'."""
+    return f"{n} credit" if abs(n) == 1 else f"{n} credits"
 
 
 def describe_cancellation(o: CancellationOutlook) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.cancellation import credits_text
 from desktop_app.ledger import ClientCredits, LedgerRow
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.ledger import GAIN_COLOUR, KIND_COLOURS, LOSS_COLOUR, LedgerModel
@@ -34,10 +35,6 @@ from ui.widgets import CaptionedValue, paint_list_row
 
 # Credits running out within this many days are pointed out beside the balance.
 EXPIRING_SOON_DAYS = 30
-
-
-def credits_text(count: int) -> str:
-    return f"{count} credit{'s' if abs(count) != 1 else ''}"
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.cancellation import credits_text
 from desktop_app.ledger import ClientCredits, LedgerRow
 from desktop_app.queries import AppointmentRow, ClientRecord
 from models.enums import AppointmentStatus
-from ui.client_ledger import ClientLedgerPanel, credits_text
+from ui.client_ledger import ClientLedgerPanel
 from ui.formatting import APPOINTMENT_STATUS_COLOURS
 from ui.item_models.base import ROW_ROLE
 from ui.item_models.client_history import ClientHistoryModel
