@@ -286,6 +286,18 @@ def credit_plan(
     payment: PaymentChoice = PaymentChoice.CREDITS,
 ) -> CreditPlan:
     """What paying `service_id` with credits at `at` would do for this client."""
+    return credit_outlook(db, client_id, service_id, at, (payment,))[1][payment]
+
+
+def credit_outlook(
+    db: Database,
+    client_id: uuid.UUID,
+    service_id: uuid.UUID,
+    at: datetime,
+    payments: Sequence[PaymentChoice] = (PaymentChoice.CREDITS, PaymentChoice.PARTNER),
+) -> tuple[ClientCredits, dict[PaymentChoice, CreditPlan]]:
+    """The client's credits and a plan for each way of paying, from one read
+    of their lots (the booking dialog asks for all of them at once)."""
     with db.read_sessions() as s:
         client = s.get(Client, client_id)
         service = s.get(Service, service_id)
@@ -294,24 +306,35 @@ def credit_plan(
         if service is None:
             raise NotFound("That service does not exist.")
         lots = load_lots(s, client_id, pending_for=client.email)
-        balance = sum(lot.left for lot in lots if lot.id is not None)
-        cost, usable, draws, message = explain_plan(client, service, lots, at, payment)
-        return CreditPlan(
-            client_id=client_id,
-            service_id=service_id,
-            payment=payment,
-            cost=cost,
-            balance=balance,
-            usable=usable,
-            draws=tuple(
-                PlannedDraw(
-                    d.lot.id, d.lot.allocation_id, d.lot.description, d.credits, d.lot.expires_at
-                )
-                for d in draws or ()
-            ),
-            enough=draws is not None,
-            message=message,
-        )
+    credits = _client_credits(client_id, lots, at)
+    return credits, {p: _plan(client, service, lots, at, p, credits.balance) for p in payments}
+
+
+def _plan(
+    client: Client,
+    service: Service,
+    lots: Sequence[Lot],
+    at: datetime,
+    payment: PaymentChoice,
+    balance: int,
+) -> CreditPlan:
+    cost, usable, draws, message = explain_plan(client, service, lots, at, payment)
+    return CreditPlan(
+        client_id=client.id,
+        service_id=service.id,
+        payment=payment,
+        cost=cost,
+        balance=balance,
+        usable=usable,
+        draws=tuple(
+            PlannedDraw(
+                d.lot.id, d.lot.allocation_id, d.lot.description, d.credits, d.lot.expires_at
+            )
+            for d in draws or ()
+        ),
+        enough=draws is not None,
+        message=message,
+    )
 
 
 # --- a client's credits ---------------------------------------------------------------
@@ -337,6 +360,10 @@ def client_credits(db: Database, client_id: uuid.UUID, at: datetime) -> ClientCr
         if client is None:
             raise NotFound("That client does not exist.")
         lots = load_lots(s, client_id, pending_for=client.email)
+    return _client_credits(client_id, lots, at)
+
+
+def _client_credits(client_id: uuid.UUID, lots: Sequence[Lot], at: datetime) -> ClientCredits:
     held = [lot for lot in lots if lot.id is not None]
     balance = sum(lot.left for lot in held)
     usable = sum(lot.left for lot in held if lot.usable(at))

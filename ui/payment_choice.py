@@ -52,7 +52,7 @@ class CreditOutlook:
 def load_credit_outlook(
     ctx: AppContext, client_id: uuid.UUID, service_id: uuid.UUID, at: datetime
 ) -> CreditOutlook:
-    mine = ledger.client_credits(ctx.db, client_id, at)
+    mine, plans = ledger.credit_outlook(ctx.db, client_id, service_id, at)
     waiting = sum(lot.left for lot in mine.lots if lot.id is None)
     partner_lots = tuple(
         (lot.organisation_name or "Partner", lot.session_duration_min)
@@ -63,8 +63,8 @@ def load_credit_outlook(
         client_id,
         service_id,
         mine.usable + waiting,
-        ledger.credit_plan(ctx.db, client_id, service_id, at, PaymentChoice.CREDITS),
-        ledger.credit_plan(ctx.db, client_id, service_id, at, PaymentChoice.PARTNER),
+        plans[PaymentChoice.CREDITS],
+        plans[PaymentChoice.PARTNER],
         partner_lots,
     )
 
