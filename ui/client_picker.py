@@ -52,6 +52,7 @@ from desktop_app.services.clients import DuplicateClient, PossibleDuplicate
 from desktop_app.text_search import digits
 from ui.command_dialog import form_error_label
 from ui.ops import run_in_background
+from ui.widgets import ElidedLabel
 
 # Long enough to skip the intermediate words of a fast typist, short enough
 # that the list seems to follow the keys.
@@ -212,9 +213,9 @@ class ClientPicker(QWidget):
         self.chosen_card.setObjectName("chosenClient")
         card = QHBoxLayout(self.chosen_card)
         card.setContentsMargins(10, 6, 6, 6)
-        self.chosen_label = QLabel()
+        # The name always shows; phone and e-mail give way when the column is narrow.
+        self.chosen_label = ElidedLabel()
         self.chosen_label.setObjectName("chosenClientText")
-        self.chosen_label.setTextFormat(Qt.TextFormat.PlainText)
         card.addWidget(self.chosen_label, 1)
         change = QPushButton("Change")
         change.setObjectName("linkButton")
@@ -256,7 +257,7 @@ class ClientPicker(QWidget):
             self._setting_text = False
         self.results.setVisible(False)
         self.status.setVisible(False)
-        self.chosen_label.setText(
+        self.chosen_label.set_full_text(
             f"✓  {client.full_name}" + (f"   {client.details}" if client.details else "")
         )
         self.chosen_card.setVisible(True)
