@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.config import DatabaseChoice, parse_database_url
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.infra.config import DatabaseChoice, parse_database_url
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -27,7 +27,7 @@ def parser(description: str) -> argparse.ArgumentParser:
 def open_large_demo(database: str | None) -> AppContext:
     if database:
         return open_app(DatabaseChoice(parse_database_url(database), "bench"))
-    from desktop_app.demo import seed_demo
+    from desktop_app.demo.seed import seed_demo
 
     path = Path(tempfile.mkdtemp(prefix="clinicdesk-bench-")) / "large.sqlite3"
     ctx = open_app(DatabaseChoice(parse_database_url(str(path)), "bench"))

@@ -28,15 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy.engine import URL, make_url
 
 from bench._common import p95, timed
-from desktop_app.actor import Actor, workstation_name
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.commands import (
-    BookAppointment,
-    RegisterClient,
-    SetWeeklyRules,
-    WeeklyBlockInput,
-)
-from desktop_app.config import DatabaseChoice
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.booking.commands import BookAppointment
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.infra.config import DatabaseChoice
+from desktop_app.kernel.actor import Actor, workstation_name
 from models import (
     Practitioner,
     PractitionerDecision,

@@ -31,10 +31,10 @@ from sqlalchemy.engine import URL, make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_app.app_context import open_app
-from desktop_app.config import DatabaseChoice, parse_database_url
-from desktop_app.demo import seed_demo
-from desktop_app.doctor import SESSION_CHECKS, check_schema
+from desktop_app.bootstrap import open_app
+from desktop_app.demo.seed import seed_demo
+from desktop_app.infra.config import DatabaseChoice, parse_database_url
+from desktop_app.infra.doctor import SESSION_CHECKS, check_schema
 
 
 def measure(url: URL, seed: int, label: str) -> dict[str, float]:

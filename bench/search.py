@@ -2,7 +2,7 @@
 
 Target: ≤ 30 ms per keystroke at the 95th percentile over 100 000 clients.
 Types names, e-mail fragments and phone digits one character at a time, as a
-desk would, and times queries.search_clients for every prefix.
+desk would, and times client_queries.search_clients for every prefix.
 
     python bench/search.py [--database URL]
 
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select
 
 from bench._common import open_large_demo, p95, parser
-from desktop_app import queries
+from desktop_app.clients import queries as client_queries
 from models import Client
 
 TYPED = ["anna", "siân", "mohammed", "o'brien", "zoë", "07700 900", "@example", "lee smith"]
@@ -41,7 +41,7 @@ def main() -> None:
             for n in range(1, len(word) + 1):
                 prefix = word[:n]
                 started = time.perf_counter()
-                rows = queries.search_clients(ctx.db, prefix)
+                rows = client_queries.search_clients(ctx.db, prefix)
                 times.append((time.perf_counter() - started) * 1000)
                 found[word] = len(rows)
     ctx.close()

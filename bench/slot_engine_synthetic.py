@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_app.slot_engine import (
+from desktop_app.availability.slot_engine import (
     Busy,
     DateOverride,
     PractitionerSchedule,

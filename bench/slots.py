@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select
 
 from bench._common import open_large_demo, parser, row, timed
-from desktop_app import schedules
-from desktop_app import slot_engine as engine
-from desktop_app.app_context import AppContext
+from desktop_app.availability import slot_engine as engine
+from desktop_app.availability import slot_queries
+from desktop_app.bootstrap import AppContext
 from models import Service, service_practitioner
 
 DAYS = 60
@@ -48,9 +48,9 @@ def main() -> None:
         measure(open_large_demo(args.database), args.repeat)
         return
     from bench.demo_large import pgserver_url, throwaway_pg_database
-    from desktop_app.app_context import open_app
-    from desktop_app.config import DatabaseChoice
-    from desktop_app.demo import seed_demo
+    from desktop_app.bootstrap import open_app
+    from desktop_app.demo.seed import seed_demo
+    from desktop_app.infra.config import DatabaseChoice
 
     with pgserver_url() as server, throwaway_pg_database(server) as url:
         ctx = open_app(DatabaseChoice(url, "bench"))
@@ -85,14 +85,14 @@ def measure(ctx: AppContext, repeat: int) -> None:
         groups[sid].append(pid)
     popular = max(names, key=lambda sid: sum(1 for _, s_id in offers if s_id == sid))
 
-    def load_all() -> list[schedules.Inputs]:
+    def load_all() -> list[slot_queries.Inputs]:
         with ctx.db.read_sessions() as s:
             return [
-                schedules.load_inputs(s, sid, window[0], window[1], now, pids)
+                slot_queries.load_inputs(s, sid, window[0], window[1], now, pids)
                 for sid, pids in groups.items()
             ]
 
-    def engine_all(loaded: list[schedules.Inputs]) -> int:
+    def engine_all(loaded: list[slot_queries.Inputs]) -> int:
         total = 0
         for inputs in loaded:
             total += len(
@@ -115,7 +115,7 @@ def measure(ctx: AppContext, repeat: int) -> None:
     e2e_times, _ = timed(lambda: engine_all(load_all()), repeat)
 
     with ctx.db.read_sessions() as s:
-        popular_inputs = schedules.load_inputs(s, popular, now, now + timedelta(days=14), now)
+        popular_inputs = slot_queries.load_inputs(s, popular, now, now + timedelta(days=14), now)
     next_engine, slot = timed(
         lambda: engine.next_free_slot(
             popular_inputs.schedules,
@@ -126,7 +126,7 @@ def measure(ctx: AppContext, repeat: int) -> None:
         ),
         repeat * 3,
     )
-    next_e2e, _ = timed(lambda: schedules.next_free_slot(ctx.db, popular, now), repeat)
+    next_e2e, _ = timed(lambda: slot_queries.next_free_slot(ctx.db, popular, now), repeat)
     ctx.close()
 
     print(

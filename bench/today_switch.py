@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench._common import open_large_demo, parser, row
-from ui.today_timing import time_day_switches
+from tools.today_timing import time_day_switches
 
 
 def cut_down(database: str, keep: int) -> str:

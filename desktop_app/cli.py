@@ -26,10 +26,10 @@ from typing import NoReturn
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app import __version__
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.config import choose_database, data_dir
-from desktop_app.errors import ClinicdeskError
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.infra.config import choose_database, data_dir
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.errors import ClinicdeskError
 
 log = logging.getLogger("clinicdesk")
 
@@ -123,12 +123,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     ctx = open_app(choose_database(args.database), scheduler=True)
     try:
         if args.demo:
-            from desktop_app.demo import database_is_empty, seed_demo
+            from desktop_app.demo.seed import database_is_empty, seed_demo
 
             if database_is_empty(ctx):
                 summary = seed_demo(ctx, size="small", seed=1)
                 print(summary.describe())
-        from ui.app import run_gui
+        from ui.shell.app import run_gui
 
         return run_gui(ctx)
     finally:
@@ -136,7 +136,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from desktop_app import schema
+    from desktop_app.infra import schema
 
     ctx = _open(args, migrate=False)
     try:
@@ -153,7 +153,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_create_manager(args: argparse.Namespace) -> int:
-    from desktop_app.commands import CreateFirstManager
+    from desktop_app.staff.commands import CreateFirstManager
 
     password = _read_new_password(args.password_stdin)
     ctx = _open(args)
@@ -169,7 +169,7 @@ def cmd_create_manager(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop_app.demo import seed_demo
+    from desktop_app.demo.seed import seed_demo
 
     ctx = _open(args)
     try:
@@ -181,7 +181,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from desktop_app.doctor import run_checks
+    from desktop_app.infra.doctor import run_checks
 
     ctx = _open(args, migrate=False)
     try:
@@ -197,7 +197,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop_app.backup import backup
+    from desktop_app.infra.backup import backup
 
     ctx = _open(args, migrate=False)
     try:
@@ -211,7 +211,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_screenshots(args: argparse.Namespace) -> int:
     ctx = _open(args)
     try:
-        from ui.screenshots import render_all
+        from tools.screenshots.render import render_all
 
         paths = render_all(ctx, args.directory)
         for p in paths:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.text_search import client_search_key
+from desktop_app.kernel.text_search import client_search_key
 from models.base import Base, IdMixin, utcnow
 
 

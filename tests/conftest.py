@@ -23,8 +23,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.config import DatabaseChoice
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.infra.config import DatabaseChoice
 
 PG_ENV = "CLINICDESK_TEST_PG_URL"
 
@@ -46,7 +46,7 @@ def _cheap_password_hashing() -> Iterator[None]:
     algorithm stays argon2id, only its cost is lowered for the test run."""
     from argon2 import PasswordHasher
 
-    from desktop_app import passwords
+    from desktop_app.staff import passwords
 
     real = passwords._hasher
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)

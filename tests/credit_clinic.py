@@ -8,23 +8,16 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.clock import FixedClock
-from desktop_app.commands import (
-    BookAppointment,
-    CancelAppointment,
-    CreateCreditPack,
-    PaymentChoice,
-    RegisterClient,
-    SellCreditPack,
-    SetWeeklyRules,
-    WeeklyBlockInput,
-)
-from desktop_app.doctor import run_checks
-from desktop_app.messagebus import MessageBus
-from desktop_app.services.booking import BookingResult
-from desktop_app.services.credits import CancelResult, SaleResult
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.booking.commands import BookAppointment, CancelAppointment, PaymentChoice
+from desktop_app.booking.handlers import BookingResult
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.credits.commands import CreateCreditPack, SellCreditPack
+from desktop_app.credits.handlers import CancelResult, SaleResult
+from desktop_app.infra.doctor import run_checks
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
 from models import Appointment, CreditEntry, PaymentMethod, Role, Service
 from tests import factories
 
@@ -42,7 +35,7 @@ class CreditClinic:
         self.app = app
         self.db = app.db
         self.clock = FixedClock(NOW)
-        self.bus = MessageBus(app.db, self.clock)
+        self.bus = build_bus(app.db, self.clock)
         with app.db.write_sessions.begin() as s:
             services = {
                 "individual": Service(

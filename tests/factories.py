@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time
 
-from desktop_app.actor import Actor, workstation_name
-from desktop_app.app_context import AppContext
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor, workstation_name
 from models import (
     Appointment,
     AppointmentSource,

@@ -24,8 +24,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from sqlalchemy.engine import URL, make_url
 
-from desktop_app import schema
-from desktop_app.database import open_database
+from desktop_app.infra import schema
+from desktop_app.infra.database import open_database
 
 WAIT_S = 15.0
 
@@ -145,10 +145,10 @@ def mail_server(password: str | None = None) -> Iterator[tuple[Inbox, int]]:
 
 def run_jobs_in_process(url: str, now: str, rounds: int) -> dict[str, int]:
     """One racing workstation in its own process: every job `rounds` times."""
-    from desktop_app.app_context import open_app
-    from desktop_app.clock import FixedClock
-    from desktop_app.config import DatabaseChoice, parse_database_url
-    from desktop_app.jobs import run_all_due
+    from desktop_app.bootstrap import open_app
+    from desktop_app.infra.config import DatabaseChoice, parse_database_url
+    from desktop_app.kernel.clock import FixedClock
+    from desktop_app.scheduling.jobs import run_all_due
 
     clock = FixedClock(datetime.fromisoformat(now))
     ctx = open_app(DatabaseChoice(parse_database_url(url), "race"), migrate=False, clock=clock)

@@ -6,11 +6,11 @@ import random
 import uuid
 from datetime import datetime
 
-from desktop_app.actor import Actor, workstation_name
-from desktop_app.app_context import open_app
-from desktop_app.commands import BookAppointment
-from desktop_app.config import DatabaseChoice, parse_database_url
-from desktop_app.services.booking import SlotTaken
+from desktop_app.booking.commands import BookAppointment
+from desktop_app.booking.handlers import SlotTaken
+from desktop_app.bootstrap import open_app
+from desktop_app.infra.config import DatabaseChoice, parse_database_url
+from desktop_app.kernel.actor import Actor, workstation_name
 from models import Role
 
 

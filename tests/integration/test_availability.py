@@ -10,24 +10,25 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
-from desktop_app import schedules
-from desktop_app import slot_engine as engine
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.clock import FixedClock
-from desktop_app.commands import (
+from desktop_app.availability import queries as schedule_queries
+from desktop_app.availability import slot_engine as engine
+from desktop_app.availability import slot_queries
+from desktop_app.availability.commands import (
     AddClinicHoliday,
     AddRecurringException,
-    BookAppointment,
     RemoveDateOverride,
     SetDateOverride,
     SetWeeklyRules,
     UpdateScheduleSettings,
     WeeklyBlockInput,
 )
-from desktop_app.config import DatabaseChoice
-from desktop_app.errors import PermissionDenied, ValidationError
-from desktop_app.messagebus import MessageBus
+from desktop_app.booking.commands import BookAppointment
+from desktop_app.bootstrap import AppContext, build_bus, open_app
+from desktop_app.infra.config import DatabaseChoice
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.kernel.errors import PermissionDenied, ValidationError
+from desktop_app.kernel.messagebus import MessageBus
 from models import Appointment, AppointmentStatus, PractitionerStatus, Role, SlotHold, WeeklyRule
 from tests import factories
 
@@ -39,13 +40,13 @@ def at(day: date, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(day, time(hh, mm), UTC)
 
 
-def starts(slots: list[schedules.engine.Slot]) -> list[str]:
+def starts(slots: list[slot_queries.engine.Slot]) -> list[str]:
     return [s.start.strftime("%a %H:%M") for s in slots]
 
 
 @pytest.fixture
 def bus(app: AppContext) -> MessageBus:
-    return MessageBus(app.db, FixedClock(NOW))
+    return build_bus(app.db, FixedClock(NOW))
 
 
 @pytest.fixture
@@ -67,11 +68,12 @@ def test_weekly_rules_with_several_blocks_give_slots_only_inside_them(
 ) -> None:
     actor, pid = pract
     bus.handle(SetWeeklyRules(practitioner_id=pid, blocks=weekly((0, 9, 12), (0, 14, 16))), actor)
-    slots = schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)
+    slots = slot_queries.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)
     assert starts(slots) == ["Mon 09:00", "Mon 10:00", "Mon 11:00", "Mon 14:00", "Mon 15:00"]
     # Tuesday has no hours.
     assert (
-        schedules.open_slots(app.db, svc, MONDAY + timedelta(1), MONDAY + timedelta(1), NOW) == []
+        slot_queries.open_slots(app.db, svc, MONDAY + timedelta(1), MONDAY + timedelta(1), NOW)
+        == []
     )
 
 
@@ -90,14 +92,14 @@ def test_override_opens_a_day_without_weekly_hours_and_replaces_all_blocks(
         ),
         actor,
     )
-    assert starts(schedules.open_slots(app.db, svc, MONDAY, saturday, NOW, pid)) == [
+    assert starts(slot_queries.open_slots(app.db, svc, MONDAY, saturday, NOW, pid)) == [
         "Mon 13:00",
         "Sat 10:00",
         "Sat 11:00",
     ]
     bus.handle(SetDateOverride(practitioner_id=pid, day=saturday, blocks=()), actor)  # closed
     bus.handle(RemoveDateOverride(practitioner_id=pid, day=MONDAY), actor)
-    assert len(schedules.open_slots(app.db, svc, MONDAY, saturday, NOW, pid)) == 5
+    assert len(slot_queries.open_slots(app.db, svc, MONDAY, saturday, NOW, pid)) == 5
 
 
 @pytest.mark.parametrize(
@@ -159,7 +161,7 @@ def test_appointments_with_both_buffers_holds_and_holidays_take_time_away(
     factories.appointment(
         app, pid, svc, at(MONDAY, 12), at(MONDAY, 13), status=AppointmentStatus.CANCELLED
     )
-    slots = schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)
+    slots = slot_queries.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)
     # 60-minute service, 15 minutes each side, and the booked 10-11 with its own 15 each side:
     # a new slot must end by 09:30 (09:30 + 15 + 15 = 10:00) or start at 11:30.
     assert starts(slots) == ["Mon 11:30", "Mon 12:00"]
@@ -181,17 +183,17 @@ def test_appointments_with_both_buffers_holds_and_holidays_take_time_away(
                 expires_at=NOW - timedelta(minutes=1),  # expired: no longer holds anything
             )
         )
-    assert starts(schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == []
+    assert starts(slot_queries.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == []
 
     tuesday = MONDAY + timedelta(days=1)
-    assert starts(schedules.open_slots(app.db, svc, tuesday, tuesday, NOW, pid)) == [
+    assert starts(slot_queries.open_slots(app.db, svc, tuesday, tuesday, NOW, pid)) == [
         "Tue 09:00",
         "Tue 09:30",
         "Tue 10:00",
     ]
     manager = factories.staff(app, "Mo Manager", Role.MANAGER)
     bus.handle(AddClinicHoliday(day=tuesday, name="Staff training"), manager)
-    assert schedules.open_slots(app.db, svc, tuesday, tuesday, NOW, pid) == []
+    assert slot_queries.open_slots(app.db, svc, tuesday, tuesday, NOW, pid) == []
 
 
 def test_recurring_exception_closes_every_first_monday(
@@ -205,7 +207,7 @@ def test_recurring_exception_closes_every_first_monday(
         ),
         actor,
     )
-    mondays = schedules.open_slots(app.db, svc, MONDAY, MONDAY + timedelta(days=28), NOW, pid)
+    mondays = slot_queries.open_slots(app.db, svc, MONDAY, MONDAY + timedelta(days=28), NOW, pid)
     assert [s.start.date().isoformat() for s in mondays] == [
         "2030-01-14",
         "2030-01-21",
@@ -230,15 +232,15 @@ def test_next_free_with_anyone_and_days_with_room(
     bus.handle(SetWeeklyRules(practitioner_id=late_id, blocks=weekly((0, 15, 17))), late)
     bus.handle(SetWeeklyRules(practitioner_id=pending_id, blocks=weekly((0, 8, 9))), pending)
 
-    slot = schedules.next_free_slot(app.db, svc, NOW)
+    slot = slot_queries.next_free_slot(app.db, svc, NOW)
     assert slot is not None
     assert (slot.practitioner_id, slot.start) == (late_id, at(MONDAY, 15))
-    mine = schedules.next_free_slot(app.db, svc, NOW, early_id)
+    mine = slot_queries.next_free_slot(app.db, svc, NOW, early_id)
     assert mine is not None and mine.start == at(MONDAY + timedelta(days=2), 9)
     # An applicant is never offered, even when asked for by name.
-    assert schedules.next_free_slot(app.db, svc, NOW, pending_id) is None
+    assert slot_queries.next_free_slot(app.db, svc, NOW, pending_id) is None
 
-    days = schedules.days_with_room(app.db, svc, 2030, 1, NOW)
+    days = slot_queries.days_with_room(app.db, svc, 2030, 1, NOW)
     assert min(days) == MONDAY
     assert {d.weekday() for d in days} == {0, 2}
 
@@ -281,7 +283,7 @@ def test_schedule_of_shows_what_the_editor_needs(
         actor,
     )
     bus.handle(SetDateOverride(practitioner_id=pid, day=MONDAY, reason="conference"), actor)
-    view = schedules.schedule_of(app.db, pid, NOW.date())
+    view = schedule_queries.schedule_of(app.db, pid, NOW.date())
     assert view.practitioner_name == "Dr Ada"
     assert view.timezone == "Europe/London"
     assert [(b.weekday, b.start, b.service_ids, b.room) for b in view.weekly] == [
@@ -289,7 +291,7 @@ def test_schedule_of_shows_what_the_editor_needs(
     ]
     assert [(o.day, o.blocks, o.reason) for o in view.overrides] == [(MONDAY, (), "conference")]
     assert view.settings.slot_interval_min == 60
-    assert schedules.practitioner_id_of_account(app.db, actor.account_id) == pid  # type: ignore[arg-type]
+    assert schedule_queries.practitioner_id_of_account(app.db, actor.account_id) == pid  # type: ignore[arg-type]
 
 
 def test_a_change_from_another_workstation_is_seen_at_once(
@@ -300,17 +302,17 @@ def test_a_change_from_another_workstation_is_seen_at_once(
     actor, pid = pract
     bus.handle(SetWeeklyRules(practitioner_id=pid, blocks=weekly((0, 9, 12))), actor)
     # Asked first, so anything kept from these answers is in place.
-    assert starts(schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == [
+    assert starts(slot_queries.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == [
         "Mon 09:00",
         "Mon 10:00",
         "Mon 11:00",
     ]
-    first = schedules.next_free_slot(app.db, svc, NOW)
+    first = slot_queries.next_free_slot(app.db, svc, NOW)
     assert first is not None and first.start == at(MONDAY, 9)
 
     other = open_app(DatabaseChoice(db_url, "test"))
     try:
-        other_bus = MessageBus(other.db, FixedClock(NOW))
+        other_bus = build_bus(other.db, FixedClock(NOW))
         desk = factories.staff(other, "Other Desk", Role.FRONT_DESK)
         other_bus.handle(
             BookAppointment(
@@ -330,13 +332,15 @@ def test_a_change_from_another_workstation_is_seen_at_once(
                     expires_at=NOW + timedelta(minutes=5),
                 )
             )
-        assert starts(schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == ["Mon 11:00"]
-        slot = schedules.next_free_slot(app.db, svc, NOW)
+        assert starts(slot_queries.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid)) == [
+            "Mon 11:00"
+        ]
+        slot = slot_queries.next_free_slot(app.db, svc, NOW)
         assert slot is not None and slot.start == at(MONDAY, 11)
 
         other_bus.handle(SetDateOverride(practitioner_id=pid, day=MONDAY, reason="away"), actor)
-        assert schedules.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid) == []
-        assert MONDAY not in schedules.days_with_room(app.db, svc, 2030, 1, NOW, pid)
+        assert slot_queries.open_slots(app.db, svc, MONDAY, MONDAY, NOW, pid) == []
+        assert MONDAY not in slot_queries.days_with_room(app.db, svc, 2030, 1, NOW, pid)
     finally:
         other.close()
 
@@ -368,7 +372,7 @@ def test_busy_times_are_loaded_exactly_with_their_own_buffers(
         )
     second = timedelta(seconds=1)
     with app.db.read_sessions() as s:
-        inputs = schedules.load_inputs(
+        inputs = slot_queries.load_inputs(
             s, svc, at(MONDAY, 0), at(MONDAY, 23), NOW, [pid], ignore_appointment=ignored
         )
     (schedule,) = inputs.schedules

@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from desktop_app import queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.backup import backup
-from desktop_app.clock import FixedClock
-from desktop_app.commands import UpdateClinicSettings
-from desktop_app.database import Database, open_database
-from desktop_app.demo import seed_demo
-from desktop_app.doctor import run_checks
-from desktop_app.errors import ClinicdeskError, Conflict
-from desktop_app.messagebus import MessageBus
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.clients import queries as client_queries
+from desktop_app.clinic import queries as clinic_queries
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.demo.seed import seed_demo
+from desktop_app.infra.backup import backup
+from desktop_app.infra.database import Database, open_database
+from desktop_app.infra.doctor import run_checks
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.kernel.errors import ClinicdeskError, Conflict
 from models import Base
 
 NOW = datetime(2026, 11, 24, 10, 7, tzinfo=UTC)
@@ -28,7 +28,7 @@ NOW = datetime(2026, 11, 24, 10, 7, tzinfo=UTC)
 
 def _demo(app: AppContext) -> None:
     clock = FixedClock(NOW)
-    ctx = AppContext(choice=app.choice, db=app.db, bus=MessageBus(app.db, clock), clock=clock)
+    ctx = AppContext(choice=app.choice, db=app.db, bus=build_bus(app.db, clock), clock=clock)
     seed_demo(ctx, size="small", seed=2)
 
 
@@ -69,9 +69,9 @@ def test_backup_is_a_complete_copy_or_explains_pg_dump(app: AppContext, tmp_path
     try:
         assert _row_counts(copy) == before
         assert before["appointment"] > 500 and before["credit_entry"] > 50
-        names = [c.full_name for c in queries.clients(copy, limit=1000)]
-        assert names == [c.full_name for c in queries.clients(app.db, limit=1000)]
-        assert queries.clinic_settings(copy).clinic_name != "Renamed"
+        names = [c.full_name for c in client_queries.clients(copy, limit=1000)]
+        assert names == [c.full_name for c in client_queries.clients(app.db, limit=1000)]
+        assert clinic_queries.clinic_settings(copy).clinic_name != "Renamed"
         assert all(f.ok for f in run_checks(copy))
     finally:
         copy.dispose()

@@ -8,11 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from desktop_app import queries, schedules
-from desktop_app.app_context import AppContext
-from desktop_app.clock import FixedClock
-from desktop_app.commands import (
-    ArchiveClient,
+from desktop_app.availability import slot_queries
+from desktop_app.availability.commands import (
+    SetWeeklyRules,
+    UpdateScheduleSettings,
+    WeeklyBlockInput,
+)
+from desktop_app.booking import queries as booking_queries
+from desktop_app.booking.commands import (
     BookAppointment,
     CancelAppointment,
     CheckInAppointment,
@@ -20,18 +23,17 @@ from desktop_app.commands import (
     MarkNoShow,
     PlaceHold,
     ReadSessionNotes,
-    RegisterClient,
     RescheduleAppointment,
-    SetWeeklyRules,
     StartAppointment,
-    UpdateScheduleSettings,
-    WeeklyBlockInput,
     WriteSessionNote,
 )
-from desktop_app.errors import PermissionDenied, ValidationError
-from desktop_app.messagebus import MessageBus
-from desktop_app.services.booking import BookingResult, NotBookable, SlotTaken
-from desktop_app.services.clients import DuplicateClient
+from desktop_app.booking.handlers import BookingResult, NotBookable, SlotTaken
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.clients import queries as client_queries
+from desktop_app.clients.commands import ArchiveClient, RegisterClient
+from desktop_app.clients.handlers import DuplicateClient
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.kernel.errors import PermissionDenied, ValidationError
 from models import Appointment, AppointmentStatus, AuditEntry, Role, Service
 from tests import factories
 
@@ -49,7 +51,7 @@ class Clinic:
     def __init__(self, app: AppContext) -> None:
         self.app = app
         self.clock = FixedClock(NOW)
-        self.bus = MessageBus(app.db, self.clock)
+        self.bus = build_bus(app.db, self.clock)
         self.service = factories.service(app, "Individual", 60)
         self.pract, self.pid = factories.practitioner(
             app, "Dr Ada", services=(self.service,), interval_min=60
@@ -102,7 +104,7 @@ def test_booking_stores_the_appointment_with_a_reference_and_an_audit_entry(
     result = clinic.book(at(10))
     assert len(result.reference) == 6
     assert (result.starts_at, result.ends_at) == (at(10), at(11))
-    rows = queries.appointments_on(clinic.app.db, MONDAY, UTC)  # type: ignore[arg-type]
+    rows = booking_queries.appointments_on(clinic.app.db, MONDAY, UTC)  # type: ignore[arg-type]
     assert [(r.reference, r.client_name, r.status) for r in rows] == [
         (result.reference, "Siân Jones", AppointmentStatus.BOOKED)
     ]
@@ -111,7 +113,7 @@ def test_booking_stores_the_appointment_with_a_reference_and_an_audit_entry(
     assert entry is not None and entry.command == "BookAppointment"
     assert entry.target == f"appointment:{result.reference}"
     # The slot is no longer offered.
-    slots = schedules.open_slots(clinic.app.db, clinic.service, MONDAY, MONDAY, NOW, clinic.pid)
+    slots = slot_queries.open_slots(clinic.app.db, clinic.service, MONDAY, MONDAY, NOW, clinic.pid)
     assert at(10) not in [s.start for s in slots]
 
 
@@ -216,7 +218,7 @@ def test_reschedule_to_a_free_slot_and_not_onto_a_taken_one(clinic: Clinic) -> N
         clinic.bus.handle(RescheduleAppointment(appointment_id=a, starts_at=at(12)), clinic.desk)
     # Moving by one slot inside its own old time is fine: it does not clash with itself.
     clinic.bus.handle(RescheduleAppointment(appointment_id=a, starts_at=at(16)), clinic.desk)
-    rows = queries.appointments_on(clinic.app.db, MONDAY, UTC)  # type: ignore[arg-type]
+    rows = booking_queries.appointments_on(clinic.app.db, MONDAY, UTC)  # type: ignore[arg-type]
     assert sorted(r.starts_at.hour for r in rows) == [12, 16]
 
 
@@ -227,7 +229,7 @@ def test_a_hold_keeps_the_slot_for_the_desk_that_placed_it(clinic: Clinic) -> No
         clinic.desk,
     )
     assert at(10) not in [
-        s.start for s in schedules.open_slots(clinic.app.db, clinic.service, MONDAY, MONDAY, NOW)
+        s.start for s in slot_queries.open_slots(clinic.app.db, clinic.service, MONDAY, MONDAY, NOW)
     ]
     with pytest.raises(SlotTaken):
         clinic.bus.handle(
@@ -249,7 +251,7 @@ def test_a_hold_keeps_the_slot_for_the_desk_that_placed_it(clinic: Clinic) -> No
     clinic.clock.advance(timedelta(minutes=6))
     assert at(12) in [
         s.start
-        for s in schedules.open_slots(
+        for s in slot_queries.open_slots(
             clinic.app.db, clinic.service, MONDAY, MONDAY, clinic.clock.now()
         )
     ]
@@ -296,12 +298,15 @@ def test_clients_are_found_by_any_part_ignoring_case_and_accents(clinic: Clinic)
     clinic.register("Zoë Ångström", email="zoe@example.test")
     clinic.register("Ian Jones", phone="+44 20 7946 0018")
     db = clinic.app.db
-    assert [c.full_name for c in queries.search_clients(db, "sian")] == ["Siân Jones"]
-    assert [c.full_name for c in queries.search_clients(db, "ANGS zo")] == ["Zoë Ångström"]
-    assert [c.full_name for c in queries.search_clients(db, "jones")] == ["Ian Jones", "Siân Jones"]
-    assert [c.full_name for c in queries.search_clients(db, "900 123")] == ["Siân Jones"]
-    assert [c.full_name for c in queries.search_clients(db, "zoe@exa")] == ["Zoë Ångström"]
-    assert queries.search_clients(db, "100%_") == []
+    assert [c.full_name for c in client_queries.search_clients(db, "sian")] == ["Siân Jones"]
+    assert [c.full_name for c in client_queries.search_clients(db, "ANGS zo")] == ["Zoë Ångström"]
+    assert [c.full_name for c in client_queries.search_clients(db, "jones")] == [
+        "Ian Jones",
+        "Siân Jones",
+    ]
+    assert [c.full_name for c in client_queries.search_clients(db, "900 123")] == ["Siân Jones"]
+    assert [c.full_name for c in client_queries.search_clients(db, "zoe@exa")] == ["Zoë Ångström"]
+    assert client_queries.search_clients(db, "100%_") == []
 
 
 def test_duplicates_are_flagged_before_saving(clinic: Clinic) -> None:
@@ -316,8 +321,8 @@ def test_duplicates_are_flagged_before_saving(clinic: Clinic) -> None:
 def test_archived_clients_are_kept_but_not_found_or_booked(clinic: Clinic) -> None:
     clinic.book(at(10))
     clinic.bus.handle(ArchiveClient(client_id=clinic.client, reason="moved away"), clinic.desk)
-    assert queries.search_clients(clinic.app.db, "sian") == []
-    record = queries.client_record(clinic.app.db, clinic.client)
+    assert client_queries.search_clients(clinic.app.db, "sian") == []
+    record = client_queries.client_record(clinic.app.db, clinic.client)
     assert record is not None and record.archived and len(record.appointments) == 1
     with pytest.raises(NotBookable, match="archived"):
         clinic.book(at(12))
@@ -327,7 +332,7 @@ def test_a_colliding_reference_is_drawn_again(
     clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     drawn = iter(["AAAAAA", "AAAAAA", "BBBBBB"])
-    monkeypatch.setattr("desktop_app.references.new_reference", lambda: next(drawn))
+    monkeypatch.setattr("desktop_app.booking.references.new_reference", lambda: next(drawn))
     assert clinic.book(at(10)).reference == "AAAAAA"
     assert clinic.book(at(11)).reference == "BBBBBB"
     assert clinic.count() == 2
@@ -353,7 +358,7 @@ def test_when_only_the_database_notices_the_clash_the_desk_still_gets_alternativ
     """The engine's check is skipped here to stand for a race it could not see;
     the overlap trigger refuses, and the answer is the same clear one."""
     clinic.book(at(10))
-    monkeypatch.setattr("desktop_app.services.booking._check_slot", lambda *a, **k: _FakeSchedule)
+    monkeypatch.setattr("desktop_app.booking.handlers._check_slot", lambda *a, **k: _FakeSchedule)
     with pytest.raises(SlotTaken) as refused:
         clinic.book(at(10))
     assert refused.value.alternatives

@@ -21,22 +21,21 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import open_app
-from desktop_app.clock import FixedClock
-from desktop_app.commands import (
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.booking.commands import (
     BookAppointment,
     CancelAppointment,
     CompleteAppointment,
-    RegisterClient,
     RescheduleAppointment,
-    SetWeeklyRules,
-    WeeklyBlockInput,
 )
-from desktop_app.config import DatabaseChoice
-from desktop_app.doctor import run_checks
-from desktop_app.errors import ValidationError
-from desktop_app.services.booking import SlotTaken
+from desktop_app.booking.handlers import SlotTaken
+from desktop_app.bootstrap import open_app
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.infra.config import DatabaseChoice
+from desktop_app.infra.doctor import run_checks
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.kernel.errors import ValidationError
 from models import LIVE_APPOINTMENT_STATUSES, Appointment, AppointmentStatus, Role
 from tests import factories
 

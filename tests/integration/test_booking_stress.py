@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from desktop_app.app_context import AppContext
-from desktop_app.commands import BookAppointment, RegisterClient, SetWeeklyRules, WeeklyBlockInput
-from desktop_app.services.booking import SlotTaken
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.booking.commands import BookAppointment
+from desktop_app.booking.handlers import SlotTaken
+from desktop_app.bootstrap import AppContext
+from desktop_app.clients.commands import RegisterClient
 from models import Appointment, AppointmentStatus, Role
 from tests import factories
 from tests.stress_worker import race

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
-from desktop_app import queries, schema
 from desktop_app.cli import main
-from desktop_app.database import open_database
+from desktop_app.infra import schema
+from desktop_app.infra.database import open_database
+from desktop_app.staff import queries as staff_queries
 from models import Role
 
 
@@ -44,7 +45,7 @@ def test_migrate_then_create_manager_from_stdin(
     assert code == 0, capsys.readouterr().err
     db = open_database(db_url)
     try:
-        staff = queries.staff_accounts(db)
+        staff = staff_queries.staff_accounts(db)
     finally:
         db.dispose()
     assert [(s.email, s.roles) for s in staff] == [("boss@clinic.test", {Role.MANAGER})]

@@ -12,28 +12,28 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from desktop_app import ledger, receipts, schema
-from desktop_app.app_context import AppContext
-from desktop_app.commands import (
+from desktop_app.booking.commands import MarkNoShow, PaymentChoice
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.credits import ledger, receipts
+from desktop_app.credits.commands import (
     AdjustCredits,
     CreateCreditPack,
     ExpireCredits,
-    MarkNoShow,
-    PaymentChoice,
     RefundAppointmentCredits,
     SellCreditPack,
-    UpdateClinicSettings,
     UpdateCreditPack,
 )
-from desktop_app.database import open_database
-from desktop_app.errors import (
+from desktop_app.credits.handlers import ExpiryResult, NotEnoughCredits
+from desktop_app.infra import schema
+from desktop_app.infra.database import open_database
+from desktop_app.kernel.errors import (
     ClinicdeskError,
     Conflict,
     NotFound,
     PermissionDenied,
     ValidationError,
 )
-from desktop_app.services.credits import ExpiryResult, NotEnoughCredits
 from models import (
     AuditEntry,
     CreditEntry,
@@ -532,7 +532,7 @@ def test_the_ledger_rules_survive_upgrade_and_downgrade(db_url: URL) -> None:
                     )
                 ).scalar_one()
                 # The service takes the same lock before reading lots.
-                from desktop_app.services.credits import CREDIT_LOCK_BUCKETS, CREDIT_LOCK_NAMESPACE
+                from desktop_app.credits.handlers import CREDIT_LOCK_BUCKETS, CREDIT_LOCK_NAMESPACE
 
                 assert f"{CREDIT_LOCK_NAMESPACE}," in source
                 assert f"& {CREDIT_LOCK_BUCKETS - 1})" in source

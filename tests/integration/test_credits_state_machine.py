@@ -35,30 +35,29 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.clock import FixedClock
-from desktop_app.commands import (
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.booking.commands import BookAppointment, CancelAppointment, PaymentChoice
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.credits.commands import (
     AdjustCredits,
+    CreateCreditPack,
+    ExpireCredits,
+    SellCreditPack,
+)
+from desktop_app.credits.handlers import NotEnoughCredits
+from desktop_app.credits.ledger import load_lots
+from desktop_app.infra.config import DatabaseChoice
+from desktop_app.infra.doctor import run_checks
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.partners.commands import (
     AllocatePartnerCredits,
     AllocationInput,
-    BookAppointment,
-    CancelAppointment,
-    CreateCreditPack,
     CreatePartnerOrganisation,
-    ExpireCredits,
-    PaymentChoice,
-    RegisterClient,
     RevokeAllocation,
-    SellCreditPack,
-    SetWeeklyRules,
-    WeeklyBlockInput,
 )
-from desktop_app.config import DatabaseChoice
-from desktop_app.doctor import run_checks
-from desktop_app.ledger import load_lots
-from desktop_app.services.credits import NotEnoughCredits
-from desktop_app.services.partners import ImportRefused
+from desktop_app.partners.handlers import ImportRefused
 from models import AllocationStatus, CreditEntry, PartnerAllocation, PaymentMethod, Role, Service
 from tests import factories
 

@@ -18,21 +18,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, insert, select
 
-from desktop_app.actor import Actor, workstation_name
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.commands import (
-    AdjustCredits,
-    BookAppointment,
-    CancelAppointment,
-    ExpireCredits,
-    PaymentChoice,
-    RegisterClient,
-    SetWeeklyRules,
-    WeeklyBlockInput,
-)
-from desktop_app.config import DatabaseChoice, parse_database_url
-from desktop_app.doctor import run_checks
-from desktop_app.services.credits import NotEnoughCredits
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.booking.commands import BookAppointment, CancelAppointment, PaymentChoice
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.credits.commands import AdjustCredits, ExpireCredits
+from desktop_app.credits.handlers import NotEnoughCredits
+from desktop_app.infra.config import DatabaseChoice, parse_database_url
+from desktop_app.infra.doctor import run_checks
+from desktop_app.kernel.actor import Actor, workstation_name
 from models import Appointment, CreditEntry, CreditEntryKind, Role, Service
 from tests import factories
 

@@ -11,12 +11,13 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
 
-from desktop_app import database, queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.audit_log import verify_chain
-from desktop_app.commands import UpdateClinicSettings
-from desktop_app.errors import ConfigError
+from desktop_app.audit import queries as audit_queries
+from desktop_app.audit.log import verify_chain
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.infra import database
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.errors import ConfigError
 from models import ClinicHoliday, Notification, StaffAccount
 
 
@@ -95,7 +96,7 @@ def test_concurrent_writers_all_commit_and_keep_the_audit_chain(app: AppContext)
     for t in threads:
         t.join()
     assert errors == []
-    audit = queries.recent_audit(app.db, limit=1000)
+    audit = audit_queries.recent_audit(app.db, limit=1000)
     assert sorted(a.seq for a in audit) == list(range(1, threads_n * per_thread + 1))
     with app.db.read_sessions() as s:
         assert verify_chain(s) == []

@@ -10,16 +10,20 @@ import pytest
 from dateutil.rrule import rrulestr
 from sqlalchemy import func, select
 
-from desktop_app import queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.auth import login
-from desktop_app.clock import FixedClock
-from desktop_app.commands import CreateFirstManager, UpdateClinicSettings
-from desktop_app.demo import database_is_empty, seed_demo
-from desktop_app.doctor import run_checks
-from desktop_app.errors import Conflict, ValidationError
-from desktop_app.messagebus import MessageBus
+from desktop_app.audit import queries as audit_queries
+from desktop_app.booking import queries as booking_queries
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.clients import queries as client_queries
+from desktop_app.clinic import queries as clinic_queries
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.demo.seed import database_is_empty, seed_demo
+from desktop_app.infra.doctor import run_checks
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.kernel.errors import Conflict, ValidationError
+from desktop_app.staff import queries as staff_queries
+from desktop_app.staff.auth import login
+from desktop_app.staff.commands import CreateFirstManager
 from models import (
     LIVE_APPOINTMENT_STATUSES,
     Appointment,
@@ -43,7 +47,7 @@ AROUND_DST = datetime(2026, 10, 27, 15, 40, tzinfo=UTC)
 def at(app: AppContext, now: datetime) -> AppContext:
     """The same database, with the clock stopped at `now`."""
     clock = FixedClock(now)
-    return AppContext(choice=app.choice, db=app.db, bus=MessageBus(app.db, clock), clock=clock)
+    return AppContext(choice=app.choice, db=app.db, bus=build_bus(app.db, clock), clock=clock)
 
 
 def test_demo_clinic_is_usable_and_doctor_finds_it_clean(app: AppContext) -> None:
@@ -67,28 +71,31 @@ def test_demo_clinic_is_usable_and_doctor_finds_it_clean(app: AppContext) -> Non
     assert manager.name == "Morgan Ellis"
     login(app.db, "p01@demo.clinicdesk.test", "demo-password")
 
-    settings = queries.clinic_settings(app.db)
+    settings = clinic_queries.clinic_settings(app.db)
     assert (settings.timezone, settings.currency) == ("Europe/London", "GBP")
     assert settings.clinic_name == summary.clinic_name
-    assert len(queries.practitioners(app.db, bookable_only=True)) == 8
-    professions = {p.profession for p in queries.practitioners(app.db)}
+    assert len(staff_queries.practitioners(app.db, bookable_only=True)) == 8
+    professions = {p.profession for p in staff_queries.practitioners(app.db)}
     assert {"Psychotherapist", "Counsellor", "Dentist", "Physiotherapist"} <= professions
-    assert {s.name for s in queries.services(app.db)} >= {"Intake assessment", "Dental check-up"}
+    assert {s.name for s in clinic_queries.services(app.db)} >= {
+        "Intake assessment",
+        "Dental check-up",
+    }
 
     # The front desk's day is busy, with something already done and more to come.
-    today = queries.appointments_on(app.db, TUESDAY.astimezone(LONDON).date(), LONDON)
+    today = booking_queries.appointments_on(app.db, TUESDAY.astimezone(LONDON).date(), LONDON)
     assert len(today) > 15
     assert {AppointmentStatus.COMPLETED, AppointmentStatus.BOOKED} <= {a.status for a in today}
     assert not database_is_empty(ctx)
 
     # Names people really have, accents included; balances never negative.
-    clients = queries.clients(app.db, limit=1000)
+    clients = client_queries.clients(app.db, limit=1000)
     assert any(not c.full_name.isascii() for c in clients)
     assert all(c.balance >= 0 for c in clients)
     assert sum(c.balance > 0 for c in clients) > 10
 
     # One command, one audit entry (the logins above are audited too).
-    audit = [a for a in queries.recent_audit(app.db) if a.command != "LoggedIn"]
+    audit = [a for a in audit_queries.recent_audit(app.db) if a.command != "LoggedIn"]
     assert [(a.command, a.target) for a in audit] == [("SeedDemoClinic", "clinic:demo")]
     with app.db.read_sessions() as s:
         changes = s.scalars(
@@ -214,8 +221,8 @@ def test_demo_refuses_a_database_in_use_unless_forced(app: AppContext) -> None:
     with pytest.raises(Conflict, match="--force") as refused:
         seed_demo(ctx, size="small", seed=1)
     assert "1 staff account" in str(refused.value)
-    assert [s.email for s in queries.staff_accounts(app.db)] == ["boss@clinic.test"]
-    assert [a.command for a in queries.recent_audit(app.db)] == ["CreateFirstManager"]
+    assert [s.email for s in staff_queries.staff_accounts(app.db)] == ["boss@clinic.test"]
+    assert [a.command for a in audit_queries.recent_audit(app.db)] == ["CreateFirstManager"]
 
     summary = seed_demo(ctx, size="small", seed=1, force=True)
     with app.db.read_sessions() as s:
@@ -225,14 +232,14 @@ def test_demo_refuses_a_database_in_use_unless_forced(app: AppContext) -> None:
         )
     assert staff == summary.staff_accounts
     # The old audit log went with the old data; the new one starts a fresh chain.
-    assert [a.command for a in queries.recent_audit(app.db)] == ["SeedDemoClinic"]
+    assert [a.command for a in audit_queries.recent_audit(app.db)] == ["SeedDemoClinic"]
     assert all(f.ok for f in run_checks(app.db))
 
 
 def test_unknown_size_is_refused_before_anything_happens(app: AppContext) -> None:
     with pytest.raises(ValidationError, match="small"):
         seed_demo(at(app, TUESDAY), size="huge", seed=1, force=True)
-    assert queries.recent_audit(app.db) == []
+    assert audit_queries.recent_audit(app.db) == []
 
 
 def test_settings_alone_do_not_make_a_database_in_use(app: AppContext) -> None:
@@ -242,15 +249,15 @@ def test_settings_alone_do_not_make_a_database_in_use(app: AppContext) -> None:
 
     summary = seed_demo(ctx, size="small", seed=1)
 
-    assert queries.clinic_settings(app.db).clinic_name == summary.clinic_name
-    assert [a.command for a in queries.recent_audit(app.db)] == [
+    assert clinic_queries.clinic_settings(app.db).clinic_name == summary.clinic_name
+    assert [a.command for a in audit_queries.recent_audit(app.db)] == [
         "SeedDemoClinic",
         "UpdateClinicSettings",
     ]
 
 
 def test_reference_alphabet_is_unambiguous() -> None:
-    from desktop_app.references import ALPHABET, new_reference, normalise_reference
+    from desktop_app.booking.references import ALPHABET, new_reference, normalise_reference
 
     assert not set("ILOU") & set(ALPHABET)
     ref = new_reference()

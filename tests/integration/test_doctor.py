@@ -10,12 +10,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, insert, select, text
 
-from desktop_app import schema
-from desktop_app.app_context import AppContext
-from desktop_app.clock import FixedClock
-from desktop_app.demo import seed_demo
-from desktop_app.doctor import Finding, run_checks
-from desktop_app.messagebus import MessageBus
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.demo.seed import seed_demo
+from desktop_app.infra import schema
+from desktop_app.infra.doctor import Finding, run_checks
+from desktop_app.kernel.clock import FixedClock
 from models import (
     Appointment,
     AppointmentStatus,
@@ -35,7 +34,7 @@ NOW = datetime(2026, 11, 24, 10, 7, tzinfo=UTC)
 def clinic(app: AppContext) -> Iterator[AppContext]:
     """The small demo clinic, as of NOW."""
     clock = FixedClock(NOW)
-    ctx = AppContext(choice=app.choice, db=app.db, bus=MessageBus(app.db, clock), clock=clock)
+    ctx = AppContext(choice=app.choice, db=app.db, bus=build_bus(app.db, clock), clock=clock)
     seed_demo(ctx, size="small", seed=1)
     yield ctx
 

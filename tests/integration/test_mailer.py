@@ -11,11 +11,11 @@ import keyring.errors
 import pytest
 from sqlalchemy import select
 
-from desktop_app import notification_queries
-from desktop_app.app_context import AppContext
-from desktop_app.commands import TemplateInput, UpdateEmailSettings, UpdateTemplates
-from desktop_app.errors import ValidationError
-from desktop_app.mailer import (
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.errors import ValidationError
+from desktop_app.messaging import queries as notification_queries
+from desktop_app.messaging.commands import TemplateInput, UpdateEmailSettings, UpdateTemplates
+from desktop_app.messaging.mailer import (
     KEYRING_SERVICE,
     MailError,
     SmtpConfig,
@@ -23,7 +23,7 @@ from desktop_app.mailer import (
     build_message,
     send_test_email,
 )
-from desktop_app.templates import (
+from desktop_app.messaging.templates import (
     DEFAULT_TEMPLATES,
     PLACEHOLDERS,
     EmailTemplate,

@@ -8,11 +8,11 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL
 
-from desktop_app import schema
-from desktop_app.app_context import open_app
-from desktop_app.config import DatabaseChoice
-from desktop_app.database import open_database
-from desktop_app.errors import SchemaTooNew
+from desktop_app.bootstrap import open_app
+from desktop_app.infra import schema
+from desktop_app.infra.config import DatabaseChoice
+from desktop_app.infra.database import open_database
+from desktop_app.kernel.errors import SchemaTooNew
 from models import Base
 
 
@@ -55,8 +55,8 @@ def test_app_refuses_a_schema_newer_than_it_knows(db_url: URL) -> None:
 
 
 def test_audit_log_and_ledger_refuse_updates_and_deletes(db_url: URL) -> None:
-    from desktop_app.actor import Actor
-    from desktop_app.commands import UpdateClinicSettings
+    from desktop_app.clinic.commands import UpdateClinicSettings
+    from desktop_app.kernel.actor import Actor
 
     ctx = open_app(DatabaseChoice(db_url, "test"))
     try:

@@ -11,24 +11,25 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from desktop_app import ledger
-from desktop_app.app_context import AppContext
-from desktop_app.commands import (
+from desktop_app.booking.commands import PaymentChoice
+from desktop_app.bootstrap import AppContext
+from desktop_app.credits import ledger
+from desktop_app.credits.commands import ExpireCredits
+from desktop_app.credits.handlers import NotEnoughCredits
+from desktop_app.kernel.errors import Conflict, PermissionDenied, ValidationError
+from desktop_app.partners import queries as partner_queries
+from desktop_app.partners.commands import (
     AllocatePartnerCredits,
     AllocationInput,
     CreatePartnerOrganisation,
-    ExpireCredits,
     ImportAllocations,
     LinkPartnerAllocations,
-    PaymentChoice,
     RevokeAllocation,
     UpdatePartnerOrganisation,
 )
-from desktop_app.errors import Conflict, PermissionDenied, ValidationError
-from desktop_app.partner_csv import parse_allocation_csv, preview_allocation_import
-from desktop_app.partner_report import partner_usage, usage_csv, usage_html
-from desktop_app.services.credits import NotEnoughCredits
-from desktop_app.services.partners import AllocationResult, ImportRefused
+from desktop_app.partners.csv_import import parse_allocation_csv, preview_allocation_import
+from desktop_app.partners.handlers import AllocationResult, ImportRefused
+from desktop_app.partners.usage_report import partner_usage, usage_csv, usage_html
 from models import AllocationStatus, AppointmentStatus, CreditEntryKind, PartnerAllocation
 from tests.credit_clinic import NOW, CreditClinic, at
 
@@ -65,8 +66,10 @@ class Partners(CreditClinic):
         assert isinstance(result, AllocationResult)
         return result
 
-    def allocations(self) -> dict[str, ledger.AllocationRow]:
-        return {a.employee_email: a for a in ledger.partner_allocations(self.db, self.acme)}
+    def allocations(self) -> dict[str, partner_queries.AllocationRow]:
+        return {
+            a.employee_email: a for a in partner_queries.partner_allocations(self.db, self.acme)
+        }
 
 
 @pytest.fixture
@@ -110,7 +113,7 @@ def test_organisations_and_allocations_are_for_managers(partners: Partners) -> N
         ),
         partners.manager,
     )
-    [org] = ledger.partner_organisations(partners.db)
+    [org] = partner_queries.partner_organisations(partners.db)
     assert (org.name, org.default_credits, org.contact_email) == ("Acme Limited", 3, None)
 
 

@@ -11,27 +11,28 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
-from desktop_app import jobs, notification_queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.clock import FixedClock
-from desktop_app.commands import (
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.booking.commands import (
     BookAppointment,
     CancelAppointment,
     CompleteAppointment,
+    RescheduleAppointment,
+)
+from desktop_app.booking.handlers import BookingResult
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.kernel.errors import NotFound, ValidationError
+from desktop_app.messaging import queries as notification_queries
+from desktop_app.messaging.commands import (
     MarkAllNotificationsRead,
     MarkNotificationRead,
-    RegisterClient,
-    RescheduleAppointment,
     RetryMessage,
-    SetWeeklyRules,
     UpdateEmailSettings,
-    WeeklyBlockInput,
 )
-from desktop_app.errors import NotFound, ValidationError
-from desktop_app.mailer import KEYRING_SERVICE, MailError
-from desktop_app.messagebus import MessageBus
-from desktop_app.services.booking import BookingResult
+from desktop_app.messaging.mailer import KEYRING_SERVICE, MailError
+from desktop_app.scheduling import jobs
 from models import (
     AuditEntry,
     ClinicSetting,
@@ -70,7 +71,7 @@ class Clinic:
     def __init__(self, app: AppContext, smtp_port: int) -> None:
         self.clock = FixedClock(NOW)
         self.ctx = AppContext(
-            choice=app.choice, db=app.db, bus=MessageBus(app.db, self.clock), clock=self.clock
+            choice=app.choice, db=app.db, bus=build_bus(app.db, self.clock), clock=self.clock
         )
         self.bus = self.ctx.bus
         self.service = factories.service(app, "Individual", 60)

@@ -17,10 +17,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from desktop_app import jobs
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.clock import FixedClock
-from desktop_app.scheduler import Scheduler
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.scheduling import jobs
+from desktop_app.scheduling.scheduler import Scheduler
 from models import (
     AuditEntry,
     JobClaim,
@@ -165,7 +165,7 @@ def process_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["desktop_app.jobs", "tests.scheduler_support"])
+    context.set_forkserver_preload(["desktop_app.scheduling.jobs", "tests.scheduler_support"])
     return context
 
 

@@ -8,12 +8,16 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from desktop_app import auth, practitioner_queries, queries, schedules
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.audit_queries import AuditFilter, entries, to_csv
-from desktop_app.clock import FixedClock
-from desktop_app.commands import (
+from desktop_app.audit.queries import AuditFilter, entries, to_csv
+from desktop_app.availability import slot_queries
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.kernel.errors import Conflict, PermissionDenied, ValidationError
+from desktop_app.staff import auth, practitioner_queries
+from desktop_app.staff import queries as staff_queries
+from desktop_app.staff.commands import (
     ApprovePractitioner,
     ChangePassword,
     CreateFirstManager,
@@ -24,15 +28,11 @@ from desktop_app.commands import (
     RejectPractitioner,
     ResetPassword,
     SetPhoto,
-    SetWeeklyRules,
     SubmitApplication,
     SuspendPractitioner,
     UpdatePractitionerProfile,
     UpdateStaffAccount,
-    WeeklyBlockInput,
 )
-from desktop_app.errors import Conflict, PermissionDenied, ValidationError
-from desktop_app.messagebus import MessageBus
 from models import Notification, OutgoingMessage, PractitionerStatus, Role, service_practitioner
 from tests import factories
 
@@ -45,7 +45,7 @@ class Clinic:
     def __init__(self, app: AppContext) -> None:
         self.app = app
         self.clock = FixedClock(NOW)
-        self.bus = MessageBus(app.db, self.clock)
+        self.bus = build_bus(app.db, self.clock)
         self.bus.handle(
             CreateFirstManager(email="boss@clinic.test", name="Bo Boss", password="boss-pass-1"),
             Actor.system(),
@@ -95,7 +95,7 @@ def clinic(app: AppContext) -> Clinic:
 
 def test_manager_creates_accounts_with_several_roles(clinic: Clinic) -> None:
     clinic.staff("desk@clinic.test", Role.FRONT_DESK, Role.MANAGER)
-    rows = {r.email: r.roles for r in queries.staff_accounts(clinic.app.db)}
+    rows = {r.email: r.roles for r in staff_queries.staff_accounts(clinic.app.db)}
     assert rows["desk@clinic.test"] == {Role.FRONT_DESK, Role.MANAGER}
     with pytest.raises(Conflict, match="already an account"):
         clinic.staff("DESK@Clinic.test", Role.FRONT_DESK)
@@ -109,7 +109,7 @@ def test_manager_creates_accounts_with_several_roles(clinic: Clinic) -> None:
             ),
             clinic.manager,
         )
-    assert len(queries.staff_accounts(clinic.app.db)) == 2
+    assert len(staff_queries.staff_accounts(clinic.app.db)) == 2
 
 
 def test_deactivated_accounts_cannot_log_in_and_their_history_stays(clinic: Clinic) -> None:
@@ -217,9 +217,9 @@ def test_apply_review_approve_book_suspend(clinic: Clinic) -> None:
         ),
         ada,
     )
-    assert [p.id for p in queries.practitioners(db, bookable_only=True)] == [pid]
+    assert [p.id for p in staff_queries.practitioners(db, bookable_only=True)] == [pid]
     day = NOW.date() + timedelta(days=1)
-    assert schedules.open_slots(db, service, day, day, NOW)
+    assert slot_queries.open_slots(db, service, day, day, NOW)
     booked = factories.appointment(
         clinic.app,
         pid,
@@ -234,8 +234,8 @@ def test_apply_review_approve_book_suspend(clinic: Clinic) -> None:
         SuspendPractitioner(practitioner_id=pid, reason="licence lapsed"), clinic.manager
     )
     assert listed == [booked]
-    assert queries.practitioners(db, bookable_only=True) == []
-    assert schedules.open_slots(db, service, day, day, NOW) == []
+    assert staff_queries.practitioners(db, bookable_only=True) == []
+    assert slot_queries.open_slots(db, service, day, day, NOW) == []
     with db.read_sessions() as s:
         texts = s.scalars(select(Notification.text)).all()
     assert any("1 future appointments need moving" in t for t in texts)
@@ -279,7 +279,7 @@ def test_bad_applications_get_a_clear_message_and_change_nothing(
     with pytest.raises((ValidationError, Conflict), match=message):
         clinic.apply(**change)
     assert practitioner_queries.applications(clinic.app.db) == []
-    assert len(queries.staff_accounts(clinic.app.db)) == 1
+    assert len(staff_queries.staff_accounts(clinic.app.db)) == 1
 
 
 def test_profile_edits_show_everywhere_because_they_live_in_one_place(clinic: Clinic) -> None:
@@ -296,7 +296,7 @@ def test_profile_edits_show_everywhere_because_they_live_in_one_place(clinic: Cl
         ada,
     )
     clinic.bus.handle(SetPhoto(account_id=ada.account_id, data=None), ada)  # type: ignore[arg-type]
-    row = queries.practitioners(clinic.app.db)[0]
+    row = staff_queries.practitioners(clinic.app.db)[0]
     assert row.specialisations == ("grief", "trauma")
     profile = practitioner_queries.profile(clinic.app.db, pid)
     assert profile is not None and profile.bio == "New bio" and profile.photo is None
@@ -319,7 +319,7 @@ def test_audit_log_filters_and_exports(clinic: Clinic) -> None:
     csv_text = to_csv(lines)
     assert csv_text.splitlines()[0].startswith("seq,at (UTC),person")
     assert "Bo Boss" in csv_text and "password" not in csv_text
-    from desktop_app.commands import UpdateClient
+    from desktop_app.clients.commands import UpdateClient
 
     clinic.bus.handle(
         UpdateClient(client_id=client, full_name="Zoë Client", phone="07700 900555"),

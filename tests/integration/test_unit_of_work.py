@@ -7,14 +7,17 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from desktop_app import queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import Command, CreateFirstManager, CreateStaffAccount
-from desktop_app.errors import Conflict, PermissionDenied, ValidationError
-from desktop_app.events import Event, StaffAccountCreated
-from desktop_app.messagebus import _HANDLERS, MessageBus, handles
-from desktop_app.unit_of_work import UnitOfWork
+from desktop_app.audit import queries as audit_queries
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.commands import Command
+from desktop_app.kernel.errors import Conflict, PermissionDenied, ValidationError
+from desktop_app.kernel.events import Event
+from desktop_app.kernel.messagebus import HandlerSpec, MessageBus
+from desktop_app.kernel.unit_of_work import UnitOfWork
+from desktop_app.staff import queries as staff_queries
+from desktop_app.staff.commands import CreateFirstManager, CreateStaffAccount
+from desktop_app.staff.events import StaffAccountCreated
 from models import AuditEntry, Role, StaffAccount
 
 
@@ -28,7 +31,7 @@ def _manager(app: AppContext) -> Actor:
         CreateFirstManager(email="boss@clinic.test", name="Bo Manager", password="s3cret-pass"),
         Actor.system(),
     )
-    from desktop_app.auth import login
+    from desktop_app.staff.auth import login
 
     return login(app.db, "boss@clinic.test", "s3cret-pass")
 
@@ -48,12 +51,12 @@ def test_command_commits_with_audit_entry_and_publishes_after_commit(app: AppCon
         manager,
     )
 
-    rows = {r.email: r for r in queries.staff_accounts(app.db)}
+    rows = {r.email: r for r in staff_queries.staff_accounts(app.db)}
     assert rows["desk@clinic.test"].id == new_id
     assert rows["desk@clinic.test"].roles == {Role.FRONT_DESK}
     # The listener ran after the commit: it already saw both accounts stored.
     assert [count for _, count in seen] == [1, 2]
-    audit = queries.recent_audit(app.db)
+    audit = audit_queries.recent_audit(app.db)
     assert [a.command for a in audit] == ["CreateStaffAccount", "LoggedIn", "CreateFirstManager"]
     assert audit[0].actor_name == "Bo Manager"
 
@@ -109,13 +112,9 @@ def test_crash_half_way_through_a_handler_leaves_nothing(app: AppContext) -> Non
         uow.session.flush()
         raise _Boom("power cut")
 
-    handles(_WriteThenFail)(handler)
-    try:
-        bus = MessageBus(app.db, app.clock)
-        with pytest.raises(_Boom):
-            bus.handle(_WriteThenFail(), Actor.system())
-    finally:
-        _HANDLERS.pop(_WriteThenFail)
+    bus = MessageBus(app.db, {_WriteThenFail: HandlerSpec(handler)}, app.clock)
+    with pytest.raises(_Boom):
+        bus.handle(_WriteThenFail(), Actor.system())
     assert _count(app, StaffAccount) == 0
     assert _count(app, AuditEntry) == 0
 
@@ -131,7 +130,7 @@ def test_permission_is_checked_in_the_core(app: AppContext) -> None:
         ),
         manager,
     )
-    from desktop_app.auth import login
+    from desktop_app.staff.auth import login
 
     desk = login(app.db, "desk@clinic.test", "p" * 10)
     with pytest.raises(PermissionDenied):

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
 from tests.ui.sample_clinic import SampleClinic, create_manager, seed_sample_clinic
-from ui.app import configure_application
+from ui.shell.app import configure_application
 
 
 @pytest.fixture(autouse=True)

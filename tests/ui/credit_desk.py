@@ -12,17 +12,17 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app import ledger
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import (
-    AdjustCredits,
+from desktop_app.bootstrap import AppContext
+from desktop_app.credits import ledger
+from desktop_app.credits.commands import AdjustCredits
+from desktop_app.kernel.actor import Actor
+from desktop_app.partners.commands import (
     AllocatePartnerCredits,
     AllocationInput,
     CreatePartnerOrganisation,
 )
 from tests.credit_clinic import CreditClinic
-from ui.booking_dialog import BookingDialog
+from ui.booking.booking_dialog import BookingDialog
 
 WAIT = 10_000
 

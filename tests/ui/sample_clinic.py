@@ -14,13 +14,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from desktop_app.actor import Actor, workstation_name
-from desktop_app.app_context import AppContext
-from desktop_app.auth import login
-from desktop_app.clock import FixedClock
-from desktop_app.commands import CreateFirstManager, CreateStaffAccount, UpdateClinicSettings
-from desktop_app.messagebus import MessageBus
-from desktop_app.passwords import hash_password
+from desktop_app.bootstrap import AppContext, build_bus
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.kernel.actor import Actor, workstation_name
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.staff.auth import login
+from desktop_app.staff.commands import CreateFirstManager, CreateStaffAccount
+from desktop_app.staff.passwords import hash_password
 from models import (
     Appointment,
     AppointmentSource,
@@ -271,7 +271,7 @@ def open_sample_hours(ctx: AppContext, clinic: SampleClinic) -> dict[str, uuid.U
     """
     from sqlalchemy import select
 
-    from desktop_app.commands import SetWeeklyRules, WeeklyBlockInput
+    from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
 
     with ctx.db.write_sessions() as s, s.begin():
         practitioners = s.scalars(
@@ -294,7 +294,7 @@ def open_sample_hours(ctx: AppContext, clinic: SampleClinic) -> dict[str, uuid.U
 def with_fixed_clock(ctx: AppContext, when: datetime) -> tuple[AppContext, FixedClock]:
     """The same database seen through a clock the test moves (for holds, "now")."""
     clock = FixedClock(when)
-    return AppContext(ctx.choice, ctx.db, MessageBus(ctx.db, clock), clock), clock
+    return AppContext(ctx.choice, ctx.db, build_bus(ctx.db, clock), clock), clock
 
 
 # --- practitioner applications (the account screens' tests) -------------------
@@ -311,8 +311,8 @@ def submit_sample_application(
     with_document: bool = True,
 ) -> uuid.UUID:
     """An application through the core, as the form sends it, with a real PNG licence."""
-    from desktop_app.commands import DocumentUpload, SubmitApplication
-    from ui.sample_documents import licence_png
+    from desktop_app.staff.commands import DocumentUpload, SubmitApplication
+    from tools.sample_documents import licence_png
 
     documents = (
         (DocumentUpload("licence", "licence.png", licence_png(name, "Psychotherapist", "HC-1")),)
@@ -359,7 +359,7 @@ def settle(qtbot: QtBot, timeout_ms: int = 10_000) -> None:
     """
     from PySide6.QtCore import QThreadPool
 
-    from ui.ops import pending_operations
+    from ui.kit.ops import pending_operations
 
     qtbot.waitUntil(lambda: pending_operations() == 0, timeout=timeout_ms)
     QThreadPool.globalInstance().waitForDone(timeout_ms)

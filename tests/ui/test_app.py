@@ -9,14 +9,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app import queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic import queries as clinic_queries
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff import queries as staff_queries
 from tests.ui.sample_clinic import MANAGER_EMAIL, MANAGER_PASSWORD
-from ui.app import run_gui
-from ui.first_run import FirstRunWizard
-from ui.login import LoginDialog
-from ui.main_window import MainWindow
+from ui.shell.app import run_gui
+from ui.shell.first_run import FirstRunWizard
+from ui.shell.login import LoginDialog
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_first_run_then_login_then_log_out_then_quit(
     assert run_gui(sqlite_app) == 0
     # The login came with the new manager's e-mail already typed.
     assert seen == ["wizard", "login:mina@harbour.example", "main", "quit"]
-    assert queries.clinic_settings(sqlite_app.db).clinic_name == "Harbour Dental"
+    assert clinic_queries.clinic_settings(sqlite_app.db).clinic_name == "Harbour Dental"
 
 
 def test_closing_the_main_window_ends_the_program(
@@ -114,4 +115,4 @@ def test_quitting_the_wizard_creates_nothing(
 
     driver(step)
     assert run_gui(sqlite_app) == 0
-    assert not queries.has_manager(sqlite_app.db)
+    assert not staff_queries.has_manager(sqlite_app.db)

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from desktop_app import queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff import queries as staff_queries
 from models.enums import PractitionerStatus
 from tests import factories
 from tests.ui.sample_clinic import (
@@ -21,13 +21,13 @@ from tests.ui.sample_clinic import (
     delete_closed_widgets,
     submit_sample_application,
 )
-from ui.application_form import ApplicationForm, field_for_message
-from ui.booking_dialog import BookingDialog
-from ui.login import LoginDialog
-from ui.main_window import MainWindow
-from ui.sample_documents import licence_png, photo_png
-from ui.views.my_application import MyApplicationView
-from ui.views.practitioners import PractitionersView
+from tools.sample_documents import licence_png, photo_png
+from ui.booking.booking_dialog import BookingDialog
+from ui.practitioners.application_form import ApplicationForm, field_for_message
+from ui.practitioners.my_application import MyApplicationView
+from ui.practitioners.page import PractitionersView
+from ui.shell.login import LoginDialog
+from ui.shell.main_window import MainWindow
 
 WAIT = 10_000
 
@@ -157,7 +157,7 @@ def test_apply_review_approve_book_and_suspend(
     assert (last.decided_by, last.reason) == ("Morgan Reyes", "Licence checked with the register")
 
     # --- bookable now ------------------------------------------------------------
-    assert pid in [p.id for p in queries.practitioners(ctx.db, bookable_only=True)]
+    assert pid in [p.id for p in staff_queries.practitioners(ctx.db, bookable_only=True)]
     service = factories.service(ctx, "Individual", 50)
     booking = BookingDialog(ctx, manager)
     qtbot.addWidget(booking)
@@ -186,7 +186,7 @@ def test_apply_review_approve_book_and_suspend(
     assert listed.model.rowCount() == 1
     assert listed.rows[0].reference in listed.as_text()
     assert "Cli Ent" in listed.as_text()
-    assert pid not in [p.id for p in queries.practitioners(ctx.db, bookable_only=True)]
+    assert pid not in [p.id for p in staff_queries.practitioners(ctx.db, bookable_only=True)]
     qtbot.waitUntil(
         lambda: view.profile is not None and view.profile.status is PractitionerStatus.SUSPENDED,
         timeout=WAIT,

@@ -14,15 +14,16 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.audit_queries import AuditLine
-from desktop_app.commands import CreateStaffAccount, RegisterClient, UpdateClient
+from desktop_app.audit.queries import AuditLine
+from desktop_app.bootstrap import AppContext
+from desktop_app.clients.commands import RegisterClient, UpdateClient
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff.commands import CreateStaffAccount
 from models.enums import Role
 from tests.ui.sample_clinic import delete_closed_widgets
-from ui.bus_bridge import BusBridge
-from ui.item_models.audit_lines import AuditLineTableModel, target_text
-from ui.views.audit_log import AuditLogView
+from ui.audit.audit_model import AuditLineTableModel, target_text
+from ui.audit.page import AuditLogView
+from ui.kit.bus_bridge import BusBridge
 
 WAIT = 10_000
 

@@ -10,14 +10,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app import ledger
-from desktop_app.app_context import AppContext
-from desktop_app.commands import PaymentChoice
+from desktop_app.booking.commands import PaymentChoice
+from desktop_app.bootstrap import AppContext
+from desktop_app.credits import ledger
 from models import AllocationStatus, CreditEntryKind, PartnerAllocation
 from tests.credit_clinic import at
 from tests.ui.credit_desk import WAIT, CreditDesk, choose_client
 from tests.ui.sample_clinic import settle
-from ui.booking_dialog import BookingDialog
+from ui.booking.booking_dialog import BookingDialog
 
 
 @pytest.fixture

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from desktop_app import queries
-from desktop_app.app_context import AppContext
-from desktop_app.clock import FixedClock
-from desktop_app.commands import BookAppointment, RegisterClient
-from desktop_app.services.booking import BookingResult, SlotTaken
+from desktop_app.booking import queries as booking_queries
+from desktop_app.booking.commands import BookAppointment
+from desktop_app.booking.handlers import BookingResult, SlotTaken
+from desktop_app.bootstrap import AppContext
+from desktop_app.clients import queries as client_queries
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.kernel.clock import FixedClock
 from models import Appointment, Client, Role, Service, SlotHold
 from tests import factories
 from tests.ui.sample_clinic import (
@@ -29,9 +31,9 @@ from tests.ui.sample_clinic import (
     settle,
     with_fixed_clock,
 )
-from ui.booking_dialog import BookingDialog
-from ui.client_picker import ClientPicker, QuickRegisterDialog
-from ui.slot_picker import qdate
+from ui.booking.booking_dialog import BookingDialog
+from ui.booking.slot_picker import qdate
+from ui.clients.client_picker import ClientPicker, QuickRegisterDialog
 
 # Monday 6 January 2025, 08:40 in London (UTC in winter). In the past on
 # purpose: the database's overlap trigger judges hold expiry by the database's
@@ -169,7 +171,7 @@ def test_new_client_with_a_duplicate_flagged_then_registered_anyway(
     with qtbot.waitSignal(register.accepted, timeout=WAIT):
         register.anyway_button.click()
     assert picker.chosen is not None and picker.chosen.full_name == "Amelia Hughes-Smith"
-    found = queries.search_clients(desk.ctx.db, "hughes")
+    found = client_queries.search_clients(desk.ctx.db, "hughes")
     assert sorted(c.full_name for c in found) == ["Amelia Hughes", "Amelia Hughes-Smith"]
     assert picker.client_id in {c.id for c in found}
 
@@ -239,7 +241,7 @@ def test_book_a_day_with_room_and_a_slot_and_a_double_confirm_books_once(
     assert "Payment: 1 credit from Opening balance\nBalance now 5 credits" in details
     dialog.copy_button.click()
     assert result.reference in QGuiApplication.clipboard().text()
-    rows = queries.appointments_on(desk.ctx.db, TUESDAY, desk.clinic.tz)
+    rows = booking_queries.appointments_on(desk.ctx.db, TUESDAY, desk.clinic.tz)
     assert [(r.reference, r.client_name) for r in rows] == [(result.reference, "Amelia Hughes")]
     dialog.reject()  # Esc on the confirmation
     assert dialog.result() == QDialog.DialogCode.Accepted

@@ -16,18 +16,19 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.clock import FixedClock
-from desktop_app.commands import BookAppointment, CancelAppointment, RegisterClient
-from desktop_app.config import DatabaseChoice
+from desktop_app.booking.commands import BookAppointment, CancelAppointment
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.infra.config import DatabaseChoice
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.clock import FixedClock
 from models import Appointment
 from models.enums import Role
 from tests import factories
-from ui.booking_dialog import BookingDialog
-from ui.bus_bridge import BusBridge
-from ui.calendar_widget import CalendarWidget, side_by_side
-from ui.views.calendar import CalendarData, CalendarView, Mode
+from ui.booking.booking_dialog import BookingDialog
+from ui.calendar.calendar_widget import CalendarWidget, side_by_side
+from ui.calendar.page import CalendarData, CalendarView, Mode
+from ui.kit.bus_bridge import BusBridge
 
 WAIT_MS = 10_000
 LONDON = ZoneInfo("Europe/London")

@@ -14,16 +14,23 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app import ledger, queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import PaymentChoice
-from desktop_app.queries import AppointmentRow
+from desktop_app.booking import queries as booking_queries
+from desktop_app.booking.commands import PaymentChoice
+from desktop_app.booking.queries import AppointmentRow
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic import queries as clinic_queries
+from desktop_app.credits import ledger
+from desktop_app.kernel.actor import Actor
 from models import Appointment, AppointmentStatus, CreditEntryKind
 from tests.credit_clinic import NOW, at
 from tests.ui.credit_desk import WAIT, CreditDesk
 from tests.ui.sample_clinic import settle
-from ui.appointment_actions import STEP_BY_KEY, AppointmentActions, CancelDialog, NoShowDialog
+from ui.booking.appointment_actions import (
+    STEP_BY_KEY,
+    AppointmentActions,
+    CancelDialog,
+    NoShowDialog,
+)
 
 
 @dataclass
@@ -39,10 +46,12 @@ class Screen:
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(queries.clinic_settings(self.desk.db).timezone)
+        return ZoneInfo(clinic_queries.clinic_settings(self.desk.db).timezone)
 
     def row(self, appointment_id: uuid.UUID) -> AppointmentRow:
-        rows = queries.appointments_between(self.desk.db, NOW, NOW.replace(month=NOW.month + 1))
+        rows = booking_queries.appointments_between(
+            self.desk.db, NOW, NOW.replace(month=NOW.month + 1)
+        )
         return next(r for r in rows if r.id == appointment_id)
 
     def cancel_dialog(self, qtbot: QtBot, appointment_id: uuid.UUID, who: Actor) -> CancelDialog:

@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ledger import ClientCredits, LedgerRow, Lot
+from desktop_app.credits.ledger import ClientCredits, LedgerRow, Lot
 from models.enums import CreditEntryKind
-from ui.client_ledger import ClientLedgerPanel, expiring_soon
-from ui.item_models.base import ROW_ROLE, SORT_ROLE
-from ui.item_models.ledger import LedgerModel
+from ui.clients.client_ledger import ClientLedgerPanel, expiring_soon
+from ui.clients.ledger_model import LedgerModel
+from ui.kit.table_model import ROW_ROLE, SORT_ROLE
 
 NOW = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")

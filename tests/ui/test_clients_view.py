@@ -18,22 +18,23 @@ from PySide6.QtTest import QAbstractItemModelTester, QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
-from desktop_app import queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext, open_app
-from desktop_app.commands import RegisterClient
-from desktop_app.config import DatabaseChoice
-from desktop_app.queries import AppointmentRow, ClientRecord
+from desktop_app.booking.queries import AppointmentRow
+from desktop_app.bootstrap import AppContext, open_app
+from desktop_app.clients import queries as client_queries
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.clients.queries import ClientRecord
+from desktop_app.infra.config import DatabaseChoice
+from desktop_app.kernel.actor import Actor
 from models import Appointment, AppointmentSource, AppointmentStatus, Role
 from tests import factories
 from tests.ui.sample_clinic import CLIENTS
-from ui.booking_dialog import BookingDialog
-from ui.bus_bridge import BusBridge
-from ui.client_dialogs import ArchiveClientDialog, ClientDialog
-from ui.client_record import ClientRecordPanel
-from ui.item_models.base import ROW_ROLE
-from ui.item_models.client_history import ClientHistoryModel
-from ui.views.clients import ClientsView
+from ui.booking.booking_dialog import BookingDialog
+from ui.clients.client_dialogs import ArchiveClientDialog, ClientDialog
+from ui.clients.client_record import ClientRecordPanel
+from ui.clients.history_model import ClientHistoryModel
+from ui.clients.page import ClientsView
+from ui.kit.bus_bridge import BusBridge
+from ui.kit.table_model import ROW_ROLE
 
 WAIT_MS = 10_000
 
@@ -231,9 +232,9 @@ def test_register_a_client_through_the_dialog(
     dialog.notes.setPlainText("Prefers mornings")
     _saved(qtbot, dialog, dialog.save_button.click)
 
-    found = queries.search_clients(ctx.db, "sian roberts")
+    found = client_queries.search_clients(ctx.db, "sian roberts")
     assert [c.full_name for c in found] == ["Siân Roberts"]
-    record = queries.client_record(ctx.db, found[0].id)
+    record = client_queries.client_record(ctx.db, found[0].id)
     assert record is not None
     assert (record.phone, record.email, record.date_of_birth) == (
         "07700 900321",
@@ -272,7 +273,7 @@ def test_validation_errors_are_shown_and_nothing_typed_is_lost(
     dialog.save_button.click()
     qtbot.waitUntil(lambda: "not a valid e-mail" in dialog.error_label.text(), timeout=WAIT_MS)
     assert dialog.email.property("invalid") is True
-    assert queries.search_clients(ctx.db, "noor") == []
+    assert client_queries.search_clients(ctx.db, "noor") == []
     dialog.reject()
 
 
@@ -290,11 +291,13 @@ def test_a_duplicate_phone_is_flagged_before_saving_and_can_be_saved_anyway(
     assert "Amelia Hughes" in dialog.duplicates_list.item(0).text()
     assert "same phone" in dialog.duplicates_list.item(0).text()
     assert dialog.phone.property("invalid") is True
-    assert queries.search_clients(ctx.db, "amelia") != []
-    assert [c.full_name for c in queries.search_clients(ctx.db, "amelia")] == ["Amelia Hughes"]
+    assert client_queries.search_clients(ctx.db, "amelia") != []
+    assert [c.full_name for c in client_queries.search_clients(ctx.db, "amelia")] == [
+        "Amelia Hughes"
+    ]
 
     _saved(qtbot, dialog, dialog.save_anyway_button.click)
-    names = [c.full_name for c in queries.search_clients(ctx.db, "amelia")]
+    names = [c.full_name for c in client_queries.search_clients(ctx.db, "amelia")]
     assert names == ["Amelia H. Jones", "Amelia Hughes"]
 
 
@@ -325,7 +328,7 @@ def test_edit_a_client(qtbot: QtBot, view: ClientsView, ctx: AppContext) -> None
     with qtbot.waitSignal(view.record_shown, timeout=WAIT_MS):
         _saved(qtbot, dialog, dialog.save_button.click)
 
-    record = queries.client_record(ctx.db, client_id)
+    record = client_queries.client_record(ctx.db, client_id)
     assert record is not None
     assert (record.full_name, record.date_of_birth, record.notes) == (
         "Bruno Silva Costa",
@@ -354,8 +357,8 @@ def test_archive_with_a_reason_hides_the_client_and_keeps_the_record(
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         dialog.archive_button.click()
 
-    assert queries.search_clients(ctx.db, "farid") == []
-    record = queries.client_record(ctx.db, client_id)
+    assert client_queries.search_clients(ctx.db, "farid") == []
+    record = client_queries.client_record(ctx.db, client_id)
     assert record is not None and record.archived
     # Gone from the results; the record stays on screen, marked, without actions.
     qtbot.waitUntil(lambda: _names(view) == [] and view.search_settled(), timeout=WAIT_MS)

@@ -14,17 +14,18 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import CreateCreditPack, RegisterClient, SellCreditPack
-from desktop_app.ledger import client_ledger
+from desktop_app.bootstrap import AppContext
+from desktop_app.clients.commands import RegisterClient
+from desktop_app.credits.commands import CreateCreditPack, SellCreditPack
+from desktop_app.credits.ledger import client_ledger
+from desktop_app.kernel.actor import Actor
 from models import Payment, PaymentMethod, Role
 from tests import factories
-from ui.bus_bridge import BusBridge
-from ui.command_dialog import CommandDialog
-from ui.credit_dialogs import AdjustCreditsDialog, SellPackDialog, parse_amount
-from ui.item_models.ledger import LedgerModel
-from ui.views.clients import ClientsView
+from ui.clients.ledger_model import LedgerModel
+from ui.clients.page import ClientsView
+from ui.credits.credit_dialogs import AdjustCreditsDialog, SellPackDialog, parse_amount
+from ui.kit.bus_bridge import BusBridge
+from ui.kit.command_dialog import CommandDialog
 
 WAIT_MS = 10_000
 
@@ -244,7 +245,7 @@ def test_amounts_are_read_as_people_type_them(typed: str, cents: int) -> None:
 def test_the_credit_screenshots_only_read(
     qtbot: QtBot, sqlite_app: AppContext, shop: Shop, tmp_path: Path
 ) -> None:
-    from ui.screenshots_credits import CREDIT_SCREENS, render_credit_screens
+    from tools.screenshots.credits import CREDIT_SCREENS, render_credit_screens
 
     sqlite_app.bus.handle(
         SellCreditPack(

@@ -6,7 +6,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 from pytestqt.qtbot import QtBot
 
-from ui.document_viewer import render_document
+from ui.practitioners.document_viewer import render_document
 
 
 def _two_page_pdf() -> bytes:

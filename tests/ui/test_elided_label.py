@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from ui.widgets import ElidedLabel
+from ui.kit.widgets import ElidedLabel
 
 LONG = "✓  Amelia Allen   01632 960705 · amelia.allen@example.com"
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from desktop_app import queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
+from desktop_app.audit import queries as audit_queries
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic import queries as clinic_queries
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff import queries as staff_queries
 from models.enums import Role
-from ui.first_run import FirstRunWizard, default_timezone, timezone_names
+from ui.shell.first_run import FirstRunWizard, default_timezone, timezone_names
 
 
 def _wizard(qtbot: QtBot, ctx: AppContext) -> FirstRunWizard:
@@ -34,19 +36,19 @@ def test_creates_the_manager_and_the_clinic_settings(qtbot: QtBot, sqlite_app: A
     with qtbot.waitSignal(wizard.accepted, timeout=10_000):
         wizard.create_button.click()
 
-    assert queries.has_manager(sqlite_app.db)
-    [account] = queries.staff_accounts(sqlite_app.db)
+    assert staff_queries.has_manager(sqlite_app.db)
+    [account] = staff_queries.staff_accounts(sqlite_app.db)
     assert (account.email, account.name, account.roles) == (
         "mina@harbour.example",
         "Mina Park",
         frozenset({Role.MANAGER}),
     )
-    settings = queries.clinic_settings(sqlite_app.db)
+    settings = clinic_queries.clinic_settings(sqlite_app.db)
     assert (settings.clinic_name, settings.timezone) == ("Harbour Dental", "Europe/Berlin")
     assert wizard.manager is not None and wizard.manager.account_id == account.id
     assert wizard.manager_email == "mina@harbour.example"
     # The settings were changed by the new manager, the account by the wizard itself.
-    audit = queries.recent_audit(sqlite_app.db)
+    audit = audit_queries.recent_audit(sqlite_app.db)
     assert [(a.command, a.actor_name) for a in audit] == [
         ("UpdateClinicSettings", "Mina Park"),
         ("CreateFirstManager", None),
@@ -65,8 +67,8 @@ def test_mismatched_passwords_are_shown_inline_and_nothing_is_created(
     assert "differ" in error.text()
     assert wizard.result() != QDialog.DialogCode.Accepted
     assert wizard.create_button.isEnabled()
-    assert not queries.has_manager(sqlite_app.db)
-    assert queries.recent_audit(sqlite_app.db) == []
+    assert not staff_queries.has_manager(sqlite_app.db)
+    assert audit_queries.recent_audit(sqlite_app.db) == []
     # Nothing typed is lost.
     assert wizard.email.text() == "Mina@Harbour.example"
     assert wizard.password.text() == "long-enough-pw"
@@ -98,7 +100,7 @@ def test_an_error_from_the_core_is_shown_and_keeps_the_form(
     assert wizard.create_button.isEnabled()
     assert wizard.clinic_name.text() == "Harbour Dental"
     assert wizard.name.text() == "Mina Park"
-    assert [s.name for s in queries.staff_accounts(sqlite_app.db)] == [manager.name]
+    assert [s.name for s in staff_queries.staff_accounts(sqlite_app.db)] == [manager.name]
 
 
 def test_default_time_zone_is_a_real_place() -> None:

@@ -8,15 +8,15 @@ import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from desktop_app import auth
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import UpdateClinicSettings
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff import auth
 from tests.ui.sample_clinic import MANAGER_EMAIL, MANAGER_PASSWORD, delete_closed_widgets
-from ui.idle_lock import MINUTE_MS, LockCover, LockDialog
-from ui.login import LoginDialog
-from ui.main_window import MainWindow
-from ui.password_dialogs import ChangePasswordDialog
+from ui.shell.idle_lock import MINUTE_MS, LockCover, LockDialog
+from ui.shell.login import LoginDialog
+from ui.shell.main_window import MainWindow
+from ui.staff.password_dialogs import ChangePasswordDialog
 
 WAIT = 10_000
 

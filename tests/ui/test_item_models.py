@@ -15,13 +15,15 @@ from PySide6.QtGui import QBrush
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop_app.queries import AppointmentRow, ClientRow, PractitionerRow
+from desktop_app.booking.queries import AppointmentRow
+from desktop_app.clients.queries import ClientRow
+from desktop_app.staff.queries import PractitionerRow
 from models.enums import AppointmentStatus, PractitionerStatus
-from ui.formatting import APPOINTMENT_STATUS_COLOURS
-from ui.item_models.appointments import AppointmentTableModel
-from ui.item_models.base import ROW_ROLE, SORT_ROLE, RowTableModel
-from ui.item_models.clients import ClientTableModel
-from ui.item_models.practitioners import PractitionerTableModel
+from ui.clients.clients_model import ClientTableModel
+from ui.kit.formatting import APPOINTMENT_STATUS_COLOURS
+from ui.kit.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
+from ui.practitioners.practitioners_model import PractitionerTableModel
+from ui.today.appointments_model import AppointmentTableModel
 
 T0 = datetime(2025, 3, 30, 8, 0, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
 from models.enums import Role
 from tests.ui.sample_clinic import MANAGER_EMAIL, MANAGER_PASSWORD
-from ui.login import LoginDialog
+from ui.shell.login import LoginDialog
 
 
 def _dialog(qtbot: QtBot, ctx: AppContext, email: str = "") -> LoginDialog:
@@ -67,7 +67,7 @@ def test_empty_fields_are_pointed_out_without_asking_the_database(
 
 
 def test_shows_the_clinic_name(qtbot: QtBot, sqlite_app: AppContext, manager: Actor) -> None:
-    from desktop_app.commands import UpdateClinicSettings
+    from desktop_app.clinic.commands import UpdateClinicSettings
 
     sqlite_app.bus.handle(UpdateClinicSettings(values={"clinic_name": "Harbour Dental"}), manager)
     dialog = _dialog(qtbot, sqlite_app)

@@ -9,20 +9,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import CreateStaffAccount, UpdateClinicSettings
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff.commands import CreateStaffAccount
 from models.enums import Role
 from tests.ui.sample_clinic import CLINIC_NAME, DAY_PLAN, SampleClinic
-from ui.item_models.appointments import AppointmentTableModel
-from ui.main_window import MainWindow
-from ui.views.audit_log import AuditLogView
-from ui.views.base import View
-from ui.views.clients import ClientsView
-from ui.views.credits import CreditsView
-from ui.views.practitioners import PractitionersView
-from ui.views.settings import SettingsView
-from ui.views.today import TodayView
+from ui.audit.page import AuditLogView
+from ui.clients.page import ClientsView
+from ui.credits.page import CreditsView
+from ui.kit.page import View
+from ui.practitioners.page import PractitionersView
+from ui.settings.page import SettingsView
+from ui.shell.main_window import MainWindow
+from ui.today.appointments_model import AppointmentTableModel
+from ui.today.page import TodayView
 
 MANAGER_ONLY = {"Practitioners", "Reports", "Audit log", "Settings", "Staff"}
 

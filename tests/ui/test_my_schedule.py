@@ -15,16 +15,17 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app import queries, schedules
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import SetWeeklyRules, WeeklyBlockInput
-from desktop_app.schedules import ScheduleView
+from desktop_app.availability import queries as schedule_queries
+from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
+from desktop_app.availability.queries import ScheduleView
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic import queries as clinic_queries
+from desktop_app.kernel.actor import Actor
 from models import PractitionerStatus, Role
 from tests import factories
-from ui.main_window import MainWindow
-from ui.views.my_schedule import EXCEPTIONS_TAB, SETTINGS_TAB, MyScheduleView
-from ui.week_grid import WeekGrid
+from ui.schedule.page import EXCEPTIONS_TAB, SETTINGS_TAB, MyScheduleView
+from ui.schedule.week_grid import WeekGrid
+from ui.shell.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
@@ -49,13 +50,13 @@ def clinic(sqlite_app: AppContext) -> Clinic:
         sqlite_app, "Ben Okafor", services=(service,), weekly=((0, time(8), time(12)),)
     )
     factories.practitioner(sqlite_app, "Daniel Novak", status=PractitionerStatus.APPLIED)
-    zone = ZoneInfo(queries.clinic_settings(sqlite_app.db).timezone)
+    zone = ZoneInfo(clinic_queries.clinic_settings(sqlite_app.db).timezone)
     return Clinic(manager, aisha, ben, sqlite_app.clock.now().astimezone(zone).date())
 
 
 def _pid(ctx: AppContext, actor: Actor) -> uuid.UUID:
     assert actor.account_id is not None
-    pid = schedules.practitioner_id_of_account(ctx.db, actor.account_id)
+    pid = schedule_queries.practitioner_id_of_account(ctx.db, actor.account_id)
     assert pid is not None
     return pid
 
@@ -71,7 +72,7 @@ def _set_week(ctx: AppContext, actor: Actor, pid: uuid.UUID, *blocks: tuple[int,
 
 
 def _stored(ctx: AppContext, pid: uuid.UUID) -> ScheduleView:
-    return schedules.schedule_of(ctx.db, pid, date.today() - timedelta(days=2))
+    return schedule_queries.schedule_of(ctx.db, pid, date.today() - timedelta(days=2))
 
 
 def _week(ctx: AppContext, pid: uuid.UUID) -> list[tuple[int, time, time]]:

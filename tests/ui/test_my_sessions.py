@@ -7,14 +7,14 @@ from datetime import timedelta
 
 from pytestqt.qtbot import QtBot
 
-from desktop_app import audit_queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.audit_queries import AuditFilter
-from desktop_app.commands import ReadSessionNotes
+from desktop_app.audit import queries as audit_queries
+from desktop_app.audit.queries import AuditFilter
+from desktop_app.booking.commands import ReadSessionNotes
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
 from models.enums import AppointmentStatus
 from tests import factories
-from ui.views.my_sessions import MySessionsView
+from ui.schedule.my_sessions import MySessionsView
 
 TIMEOUT = 10_000
 

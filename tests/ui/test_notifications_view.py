@@ -9,15 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
-from desktop_app import notification_queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
+from desktop_app.messaging import queries as notification_queries
 from models import MessageChannel, MessageStatus, OutgoingMessage
 from tests.ui.sample_clinic import delete_closed_widgets, submit_sample_application
-from ui.bus_bridge import BusBridge
-from ui.item_models.notifications import NotificationTableModel, OutboxTableModel
-from ui.main_window import MainWindow
-from ui.views.notifications import NotificationsView
+from ui.kit.bus_bridge import BusBridge
+from ui.notifications.notifications_model import NotificationTableModel, OutboxTableModel
+from ui.notifications.page import NotificationsView
+from ui.shell.main_window import MainWindow
 
 WAIT = 10_000
 

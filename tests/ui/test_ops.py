@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, QThread
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.errors import ValidationError
-from ui.ops import run_in_background
+from desktop_app.kernel.errors import ValidationError
+from ui.kit.ops import run_in_background
 
 
 def test_result_is_delivered_on_the_gui_thread(qtbot: QtBot) -> None:

@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop_app import ledger
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import AllocatePartnerCredits, AllocationInput, CreatePartnerOrganisation
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
+from desktop_app.partners import queries as partner_queries
+from desktop_app.partners.commands import (
+    AllocatePartnerCredits,
+    AllocationInput,
+    CreatePartnerOrganisation,
+)
 from tests.ui.sample_clinic import delete_closed_widgets
-from ui.bus_bridge import BusBridge
-from ui.partner_import import ImportPreviewDialog
-from ui.views.credits import CreditsView
+from ui.credits.page import CreditsView
+from ui.credits.partner_import import ImportPreviewDialog
+from ui.kit.bus_bridge import BusBridge
 
 WAIT = 10_000
 
@@ -49,7 +53,7 @@ def acme(sqlite_app: AppContext, manager: Actor) -> uuid.UUID:
 
 
 def _emails(ctx: AppContext, org: uuid.UUID) -> list[str]:
-    return sorted(a.employee_email for a in ledger.partner_allocations(ctx.db, org))
+    return sorted(a.employee_email for a in partner_queries.partner_allocations(ctx.db, org))
 
 
 def _preview(
@@ -103,7 +107,9 @@ def test_a_csv_with_two_bad_rows_imports_nothing_until_fixed(
     assert _emails(sqlite_app, acme) == []
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
-    allocations = {a.employee_email: a for a in ledger.partner_allocations(sqlite_app.db, acme)}
+    allocations = {
+        a.employee_email: a for a in partner_queries.partner_allocations(sqlite_app.db, acme)
+    }
     assert sorted(allocations) == [
         "ana@acme.test",
         "ben@acme.test",

@@ -14,22 +14,27 @@ import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop_app import ledger
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import AllocatePartnerCredits, AllocationInput, CreatePartnerOrganisation
-from desktop_app.ledger import AllocationRow, OrganisationRow, PackRow
-from desktop_app.partner_csv import CsvRow
-from desktop_app.partner_report import OrganisationTotals, UsageRow
+from desktop_app.bootstrap import AppContext
+from desktop_app.credits import ledger
+from desktop_app.credits.ledger import PackRow
+from desktop_app.kernel.actor import Actor
+from desktop_app.partners import queries as partner_queries
+from desktop_app.partners.commands import (
+    AllocatePartnerCredits,
+    AllocationInput,
+    CreatePartnerOrganisation,
+)
+from desktop_app.partners.csv_import import CsvRow
+from desktop_app.partners.queries import AllocationRow, OrganisationRow
+from desktop_app.partners.usage_report import OrganisationTotals, UsageRow
 from models import AllocationStatus, AppointmentStatus, Role
 from tests import factories
 from tests.credit_clinic import CreditClinic, at
 from tests.ui.sample_clinic import delete_closed_widgets
-from ui.bus_bridge import BusBridge
-from ui.command_dialog import ReasonDialog
-from ui.credit_packs import PackDialog
-from ui.item_models.base import SORT_ROLE
-from ui.item_models.partners import (
+from ui.credits.credit_packs import PackDialog
+from ui.credits.page import CreditsView
+from ui.credits.partner_dialogs import AllocateDialog, OrganisationDialog
+from ui.credits.partner_models import (
     AllocationTableModel,
     ImportPreviewModel,
     OrganisationItem,
@@ -37,9 +42,10 @@ from ui.item_models.partners import (
     PackTableModel,
     UsageTableModel,
 )
-from ui.partner_dialogs import AllocateDialog, OrganisationDialog
-from ui.partner_report_view import UsageReportDialog, last_month
-from ui.views.credits import CreditsView
+from ui.credits.partner_report_view import UsageReportDialog, last_month
+from ui.kit.bus_bridge import BusBridge
+from ui.kit.command_dialog import ReasonDialog
+from ui.kit.table_model import SORT_ROLE
 
 WAIT = 10_000
 
@@ -66,7 +72,7 @@ def _allocation(view: CreditsView, email: str) -> AllocationRow | None:
 
 
 def _submit(qtbot: QtBot, dialog: object) -> None:
-    from ui.command_dialog import CommandDialog
+    from ui.kit.command_dialog import CommandDialog
 
     assert isinstance(dialog, CommandDialog)
     dialog.ok_button.click()
@@ -209,7 +215,7 @@ def test_a_manager_creates_an_organisation_allocates_and_revokes(
     allocate.ok_button.click()
     qtbot.waitUntil(allocate.error_label.isVisible, timeout=WAIT)
     assert "e-mail" in allocate.error_label.text()
-    assert ledger.partner_allocations(sqlite_app.db, selected.id) == []
+    assert partner_queries.partner_allocations(sqlite_app.db, selected.id) == []
     allocate.email.setText("Ana@Acme.test")
     allocate.name.setText("Ana Ruiz")
     _submit(qtbot, allocate)

@@ -12,11 +12,11 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from desktop_app import auth
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import ApprovePractitioner
-from desktop_app.queries import AppointmentRow
+from desktop_app.booking.queries import AppointmentRow
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff import auth
+from desktop_app.staff.commands import ApprovePractitioner
 from models.enums import AppointmentStatus, PractitionerStatus, Role
 from tests.ui.sample_clinic import (
     APPLICANT_EMAIL,
@@ -24,15 +24,15 @@ from tests.ui.sample_clinic import (
     delete_closed_widgets,
     submit_sample_application,
 )
-from ui.document_viewer import PDF_SUPPORT, render_document
-from ui.item_models.applications import ApplicationRow, ApplicationTableModel
-from ui.item_models.upcoming import UpcomingAppointmentsModel
-from ui.main_window import MainWindow
-from ui.practitioner_profile import ProfileEditDialog
-from ui.sample_documents import photo_png
-from ui.views.my_application import MyApplicationView
-from ui.views.my_profile import MyProfileView
-from ui.views.practitioners import PractitionersView
+from tools.sample_documents import photo_png
+from ui.practitioners.applications_model import ApplicationRow, ApplicationTableModel
+from ui.practitioners.document_viewer import PDF_SUPPORT, render_document
+from ui.practitioners.my_application import MyApplicationView
+from ui.practitioners.my_profile import MyProfileView
+from ui.practitioners.page import PractitionersView
+from ui.practitioners.practitioner_profile import ProfileEditDialog
+from ui.practitioners.upcoming_model import UpcomingAppointmentsModel
+from ui.shell.main_window import MainWindow
 
 WAIT = 10_000
 

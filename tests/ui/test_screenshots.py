@@ -7,12 +7,12 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app_context import AppContext
+from desktop_app.bootstrap import AppContext
 from tests.ui.sample_clinic import SampleClinic
-from ui.navigation import PAGES
-from ui.screenshots import render_all
-from ui.screenshots_accounts import EXTRA_SCREENS
-from ui.screenshots_credits import CREDIT_SCREENS
+from tools.screenshots.accounts import EXTRA_SCREENS
+from tools.screenshots.credits import CREDIT_SCREENS
+from tools.screenshots.render import render_all
+from ui.shell.navigation import PAGES
 
 
 def test_render_all_writes_every_screen(

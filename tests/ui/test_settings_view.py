@@ -14,21 +14,23 @@ from PySide6.QtWidgets import QBoxLayout, QLineEdit, QScrollArea
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app import notification_queries, queries
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.commands import UpdateClinicSettings, UpdateEmailSettings
-from desktop_app.errors import ValidationError
-from desktop_app.mailer import KEYRING_SERVICE
-from desktop_app.templates import DEFAULT_TEMPLATES, PLACEHOLDERS
+from desktop_app.bootstrap import AppContext
+from desktop_app.clinic import queries as clinic_queries
+from desktop_app.clinic.commands import UpdateClinicSettings
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.errors import ValidationError
+from desktop_app.messaging import queries as notification_queries
+from desktop_app.messaging.commands import UpdateEmailSettings
+from desktop_app.messaging.mailer import KEYRING_SERVICE
+from desktop_app.messaging.templates import DEFAULT_TEMPLATES, PLACEHOLDERS
 from models import ClinicSetting
 from tests.scheduler_support import MemoryKeyring, free_port, mail_server, memory_keyring
 from tests.ui.sample_clinic import MANAGER_EMAIL, delete_closed_widgets
-from ui.bus_bridge import BusBridge
-from ui.screenshots_settings import render_settings_screens
-from ui.settings_clinic import ClinicSettingsTab
-from ui.settings_email import format_reminders, parse_reminders
-from ui.views.settings import CLINIC_TAB, EMAIL_TAB, TEMPLATES_TAB, SettingsView
+from tools.screenshots.settings import render_settings_screens
+from ui.kit.bus_bridge import BusBridge
+from ui.settings.clinic_tab import ClinicSettingsTab
+from ui.settings.email_tab import format_reminders, parse_reminders
+from ui.settings.page import CLINIC_TAB, EMAIL_TAB, TEMPLATES_TAB, SettingsView
 
 WAIT = 10_000
 
@@ -252,7 +254,7 @@ def test_the_preview_follows_the_template_as_it_is_typed(
     assert tab.subject.text() == DEFAULT_TEMPLATES["booked"].subject
     assert "Siân Jones" in tab.preview_body.toPlainText()
     # The clinic's own name, not the sample's.
-    clinic_name = queries.clinic_settings(sqlite_app.db).clinic_name
+    clinic_name = clinic_queries.clinic_settings(sqlite_app.db).clinic_name
     assert clinic_name in tab.preview_body.toPlainText()
 
     tab.subject.clear()
@@ -357,10 +359,10 @@ def test_clinic_settings_are_saved_and_bad_values_refused_by_field(
     _edit(tab, "cancellation_free_hours").setText("48")
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: queries.clinic_settings(sqlite_app.db).clinic_name == "Harbour Dental",
+        lambda: clinic_queries.clinic_settings(sqlite_app.db).clinic_name == "Harbour Dental",
         timeout=WAIT,
     )
-    settings = queries.clinic_settings(sqlite_app.db)
+    settings = clinic_queries.clinic_settings(sqlite_app.db)
     assert (settings.currency, settings.cancellation_free_hours) == ("GBP", 48)
     qtbot.waitUntil(lambda: not tab.is_dirty(), timeout=WAIT)
     assert _edit(tab, "currency").text() == "GBP"

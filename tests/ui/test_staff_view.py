@@ -9,19 +9,19 @@ import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop_app import auth
-from desktop_app.actor import Actor
-from desktop_app.app_context import AppContext
-from desktop_app.queries import StaffRow
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.actor import Actor
+from desktop_app.staff import auth
+from desktop_app.staff.queries import StaffRow
 from models.enums import Role
 from tests.ui.sample_clinic import MANAGER_EMAIL, MANAGER_PASSWORD, delete_closed_widgets
-from ui.bus_bridge import BusBridge
-from ui.command_dialog import ReasonDialog
-from ui.item_models.staff import StaffTableModel
-from ui.main_window import MainWindow
-from ui.password_dialogs import ChangePasswordDialog, ResetPasswordDialog
-from ui.staff_dialogs import StaffAccountDialog
-from ui.views.staff import StaffView
+from ui.kit.bus_bridge import BusBridge
+from ui.kit.command_dialog import ReasonDialog
+from ui.shell.main_window import MainWindow
+from ui.staff.page import StaffView
+from ui.staff.password_dialogs import ChangePasswordDialog, ResetPasswordDialog
+from ui.staff.staff_dialogs import StaffAccountDialog
+from ui.staff.staff_model import StaffTableModel
 
 WAIT = 10_000
 

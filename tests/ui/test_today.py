@@ -15,11 +15,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app import queries, schedules
-from desktop_app.app_context import AppContext
-from desktop_app.clock import FixedClock
-from desktop_app.queries import AppointmentRow, PractitionerRow
-from desktop_app.slot_engine import Slot
+from desktop_app.availability import slot_queries
+from desktop_app.availability.slot_engine import Slot
+from desktop_app.booking import queries as booking_queries
+from desktop_app.booking.queries import AppointmentRow
+from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.clock import FixedClock
+from desktop_app.staff.queries import PractitionerRow
 from models import Appointment, AppointmentStatus, PractitionerStatus
 from tests.ui.sample_clinic import (
     DAY_PLAN,
@@ -29,11 +31,11 @@ from tests.ui.sample_clinic import (
     settle,
     with_fixed_clock,
 )
-from ui.appointment_actions import CancelDialog, RescheduleDialog
-from ui.booking_dialog import combo_index
-from ui.day_layout import BlockKind, assign_lanes, build_layout, free_spans, local_minutes
-from ui.main_window import MainWindow
-from ui.views.today import HELP_TEXT, TodayView
+from ui.booking.appointment_actions import CancelDialog, RescheduleDialog
+from ui.booking.booking_dialog import combo_index
+from ui.shell.main_window import MainWindow
+from ui.today.day_layout import BlockKind, assign_lanes, build_layout, free_spans, local_minutes
+from ui.today.page import HELP_TEXT, TodayView
 
 # Monday 6 January 2025, 08:40 in London (UTC in winter); see test_booking_dialog
 # for why a date in the past.
@@ -52,7 +54,7 @@ class Desk:
     view: TodayView
 
     def row(self, client: str) -> AppointmentRow:
-        rows = queries.appointments_on(self.ctx.db, self.clinic.today, self.clinic.tz)
+        rows = booking_queries.appointments_on(self.ctx.db, self.clinic.today, self.clinic.tz)
         return next(r for r in rows if r.client_name == client)
 
     def status(self, appointment_id: uuid.UUID) -> AppointmentStatus:
@@ -108,7 +110,7 @@ def test_the_day_as_columns_blocks_free_cells_and_a_now_line(qtbot: QtBot, desk:
     assert view.title_label.text() == "Today"
     assert "12 appointments" in view.summary.text() and "1 no-show" in view.summary.text()
     # Free times for Individual session, from the slot engine, drawn as cells.
-    slots = schedules.open_slots(
+    slots = slot_queries.open_slots(
         desk.ctx.db, desk.ids["Individual session"], desk.clinic.today, desk.clinic.today, NOW
     )
     free = layout.free_blocks()
@@ -129,7 +131,7 @@ def test_the_day_as_columns_blocks_free_cells_and_a_now_line(qtbot: QtBot, desk:
 
 
 def test_keyboard_walk_in_books_the_next_free_slot_with_anyone(qtbot: QtBot, desk: Desk) -> None:
-    expected = schedules.next_free_slot(desk.ctx.db, desk.ids["Individual session"], NOW)
+    expected = slot_queries.next_free_slot(desk.ctx.db, desk.ids["Individual session"], NOW)
     assert expected is not None
 
     # 1. W (wherever the focus is: here still on the navigation list).
@@ -155,7 +157,7 @@ def test_keyboard_walk_in_books_the_next_free_slot_with_anyone(qtbot: QtBot, des
     assert dialog.reference_label.text() == result.reference
     assert (result.starts_at, result.practitioner_id) == (expected.start, expected.practitioner_id)
 
-    rows = queries.appointments_on(desk.ctx.db, desk.clinic.today, desk.clinic.tz)
+    rows = booking_queries.appointments_on(desk.ctx.db, desk.clinic.today, desk.clinic.tz)
     mine = next(r for r in rows if r.reference == result.reference)
     assert (mine.client_name, mine.service_name) == ("Amelia Hughes", "Individual session")
     # Closing the confirmation leaves the view showing and selecting the booking.
@@ -173,7 +175,7 @@ def test_keyboard_walk_in_books_the_next_free_slot_with_anyone(qtbot: QtBot, des
 
 
 def test_next_free_then_enter_opens_the_dialog_on_it(qtbot: QtBot, desk: Desk) -> None:
-    expected = schedules.next_free_slot(desk.ctx.db, desk.ids["Individual session"], NOW)
+    expected = slot_queries.next_free_slot(desk.ctx.db, desk.ids["Individual session"], NOW)
     assert expected is not None
     QTest.keyClick(desk.window, Qt.Key.Key_N)
     qtbot.waitUntil(
@@ -290,7 +292,7 @@ def test_left_right_and_t_move_through_the_days(qtbot: QtBot, desk: Desk) -> Non
 
 
 def test_a_booking_elsewhere_refreshes_the_view(qtbot: QtBot, desk: Desk) -> None:
-    from desktop_app.commands import BookAppointment
+    from desktop_app.booking.commands import BookAppointment
 
     view = desk.view
     before = view.load_count

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from desktop_app.cancellation import (
+from desktop_app.booking.cancellation import (
     CancellationOutlook,
     describe_cancellation,
     describe_no_show,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import config
-from desktop_app.errors import ConfigError
+from desktop_app.infra import config
+from desktop_app.kernel.errors import ConfigError
 
 
 def test_default_is_a_sqlite_file_in_the_user_data_directory() -> None:
@@ -65,7 +65,7 @@ def test_label_never_shows_the_password() -> None:
 def test_passwords_are_argon2id_with_at_least_owasp_parameters() -> None:
     from argon2 import PasswordHasher
 
-    from desktop_app import passwords
+    from desktop_app.staff import passwords
 
     assert passwords.MEMORY_COST_KIB >= 19 * 1024 and passwords.TIME_COST >= 2
     digest = PasswordHasher(

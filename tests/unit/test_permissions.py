@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.actor import Actor
-from desktop_app.commands import Command
-from desktop_app.messagebus import registered_handlers
+from desktop_app.bootstrap import build_bus, handler_table
+from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.commands import Command
 from models import Role
 
 D, P, M = Role.FRONT_DESK, Role.PRACTITIONER, Role.MANAGER
@@ -95,7 +95,7 @@ def _actor(roles: frozenset[Role]) -> Actor:
 
 
 def test_every_command_has_a_decided_set_of_roles() -> None:
-    registered = {cls.__name__ for cls in registered_handlers()}
+    registered = {cls.__name__ for cls in handler_table()}
     assert registered - EXPECTED.keys() == set(), "decide who may use these commands"
     assert EXPECTED.keys() - registered == set(), "these commands no longer exist"
 
@@ -111,12 +111,11 @@ MATRIX = [
 def test_permission_matrix(name: str, role: Role | None) -> None:
     from sqlalchemy.engine import make_url
 
-    from desktop_app.database import open_database
-    from desktop_app.messagebus import MessageBus
+    from desktop_app.infra.database import open_database
 
-    handlers = {cls.__name__: cls for cls in registered_handlers()}
+    handlers = {cls.__name__: cls for cls in handler_table()}
     command_type: type[Command] = handlers[name]
-    bus = MessageBus(open_database(make_url("sqlite://")))
+    bus = build_bus(open_database(make_url("sqlite://")))
     expected = EXPECTED[name]
     actor = _actor(frozenset({role}) if role else frozenset())
     allowed = False if expected == SYSTEM_ONLY else role in expected  # type: ignore[operator]

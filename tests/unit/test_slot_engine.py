@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
-from desktop_app.slot_engine import (
+from desktop_app.availability.slot_engine import (
     Busy,
     DateOverride,
     PractitionerSchedule,

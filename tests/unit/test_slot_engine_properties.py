@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop_app.slot_engine import (
+from desktop_app.availability.slot_engine import (
     Busy,
     DateOverride,
     PractitionerSchedule,

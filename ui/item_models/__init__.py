@@ -1,1 +1,0 @@
-"""Qt item models over the plain rows the core's queries return."""
