@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
 from desktop_app.booking.commands import BookAppointment, CancelAppointment, PaymentChoice
-from desktop_app.booking.handlers import BookingResult
+from desktop_app.booking.results import BookingResult
 from desktop_app.bootstrap import AppContext, build_bus
 from desktop_app.clients.commands import RegisterClient
 from desktop_app.credits.commands import CreateCreditPack, SellCreditPack
-from desktop_app.credits.handlers import CancelResult, SaleResult
+from desktop_app.credits.results import CancelResult, SaleResult
 from desktop_app.infra.doctor import run_checks
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.clock import FixedClock

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from desktop_app.booking.commands import BookAppointment
-from desktop_app.booking.handlers import SlotTaken
+from desktop_app.booking.errors import SlotTaken
 from desktop_app.bootstrap import open_app
 from desktop_app.infra.config import DatabaseChoice, parse_database_url
 from desktop_app.kernel.actor import Actor, workstation_name

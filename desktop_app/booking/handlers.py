@@ -2,15 +2,13 @@
 
 The slot engine decides what is bookable; the database's overlap trigger
 (migration 0002) is the last word on double booking, so a race between two
-desks can only ever end with one booking and one clear "slot was just taken".
-"""
+desks can only ever end with one booking and one clear "slot was just taken"."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, text
@@ -32,12 +30,15 @@ from desktop_app.booking.commands import (
     StartAppointment,
     WriteSessionNote,
 )
+from desktop_app.booking.errors import NotBookable, SlotTaken
 from desktop_app.booking.events import AppointmentChanged, HoldChanged
+from desktop_app.booking.results import BookingResult, NoteRow
 from desktop_app.clinic.settings import ClinicSettings
-from desktop_app.credits import handlers
+from desktop_app.credits import handlers as credit_handlers
+from desktop_app.credits import results
 from desktop_app.credits.ledger import credits_held
 from desktop_app.kernel.actor import Actor
-from desktop_app.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from desktop_app.kernel.errors import NotFound, PermissionDenied, ValidationError
 from desktop_app.kernel.messagebus import HandlerSpec, HandlerTable, Outcome
 from desktop_app.kernel.unit_of_work import UnitOfWork
 from desktop_app.kernel.validation import require_text
@@ -56,39 +57,12 @@ from models import (
 )
 
 BOOKERS = frozenset({Role.FRONT_DESK, Role.MANAGER, Role.PRACTITIONER})
+
+
 SLOT_TAKEN_MARK = "clinicdesk: slot taken"
+
+
 _REFERENCE_ATTEMPTS = 5
-
-
-class SlotTaken(Conflict):
-    """The slot went to someone else; `alternatives` are the next free ones."""
-
-    def __init__(self, alternatives: list[engine.Slot]) -> None:
-        self.alternatives = alternatives
-        super().__init__("That slot was just taken. Choose one of the next free slots.")
-
-
-class NotBookable(ValidationError):
-    pass
-
-
-@dataclass(frozen=True)
-class BookingResult:
-    appointment_id: uuid.UUID
-    reference: str
-    starts_at: datetime
-    ends_at: datetime
-    practitioner_id: uuid.UUID
-    video_link: str | None
-    # Credits the booking was paid with (0: paid at the desk). Only booking
-    # fills it in; a reschedule leaves the payment as it was.
-    credits_used: int = 0
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    written_at: datetime
-    body: str
 
 
 def _settings(uow: UnitOfWork) -> ClinicSettings:
@@ -297,7 +271,7 @@ def book_appointment(uow: UnitOfWork, cmd: BookAppointment, actor: Actor) -> Out
     starts_at = _aware(cmd.starts_at)
     # Before the slot is looked at: refusing for want of credits is cheap, and
     # the client's credits stay locked until the booking commits.
-    draws = handlers.plan_payment(uow, client, service, cmd.payment, actor)
+    draws = credit_handlers.plan_payment(uow, client, service, cmd.payment, actor)
     if cmd.hold_id is not None:
         hold = uow.session.get(SlotHold, cmd.hold_id)
         # A hold that expired and was cleaned up is fine as long as the slot is
@@ -344,7 +318,7 @@ def book_appointment(uow: UnitOfWork, cmd: BookAppointment, actor: Actor) -> Out
         except IntegrityError as exc:
             if "reference" not in str(exc.orig) or attempt == _REFERENCE_ATTEMPTS - 1:
                 raise
-    used = handlers.charge(uow, draws, appointment, service, actor)
+    used = credit_handlers.charge(uow, draws, appointment, service, actor)
     announce_appointment(uow, appointment, "booked", actor)
     uow.emit(AppointmentChanged(appointment.id, practitioner.id, "booked"))
     return Outcome(
@@ -412,18 +386,18 @@ def reschedule_appointment(uow: UnitOfWork, cmd: RescheduleAppointment, actor: A
 
 
 def cancel_appointment(uow: UnitOfWork, cmd: CancelAppointment, actor: Actor) -> Outcome:
-    override = handlers.may_override_refund(actor, cmd.refund_override_reason)
+    override = credit_handlers.may_override_refund(actor, cmd.refund_override_reason)
     a = _appointment(uow, cmd.appointment_id, actor, lock=True)
     if a.status == AppointmentStatus.CANCELLED:
         # Cancelling twice (a retry, two desks) changes nothing the second
         # time, and so refunds nothing either.
-        return Outcome(result=handlers.CancelResult(0, 0, False), no_change=True)
+        return Outcome(result=results.CancelResult(0, 0, False), no_change=True)
     _require(a, {AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN}, "cancel")
     a.cancel_reason = require_text(cmd.reason, "reason for cancelling", 500)
     a.status = AppointmentStatus.CANCELLED
     a.cancelled_at = uow.clock.now()
     a.cancelled_by_id = actor.account_id
-    refund = handlers.refund_for_cancellation(uow, a, actor, override, cmd.command_id)
+    refund = credit_handlers.refund_for_cancellation(uow, a, actor, override, cmd.command_id)
     announce_appointment(uow, a, "cancelled", actor)
     uow.emit(AppointmentChanged(a.id, a.practitioner_id, "cancelled"))
     return Outcome(
@@ -491,7 +465,7 @@ def mark_no_show(uow: UnitOfWork, cmd: MarkNoShow, actor: Actor) -> Outcome:
     a = _appointment(uow, cmd.appointment_id, actor)
     if a.status == AppointmentStatus.BOOKED and uow.clock.now() < a.starts_at:
         raise ValidationError(f"{a.reference} has not started yet; it cannot be a no-show.")
-    override = handlers.may_override_refund(actor, cmd.refund_override_reason)
+    override = credit_handlers.may_override_refund(actor, cmd.refund_override_reason)
     outcome = _advance(
         uow,
         cmd.appointment_id,
@@ -505,7 +479,7 @@ def mark_no_show(uow: UnitOfWork, cmd: MarkNoShow, actor: Actor) -> Outcome:
         return outcome
     # A no-show keeps its credits (the late-cancellation rule); a manager may
     # return them, with the reason kept in the ledger.
-    returned = handlers.refund_appointment(
+    returned = credit_handlers.refund_appointment(
         uow, a, actor, f"No-show {a.reference}; returned by a manager: {override}", cmd.command_id
     )
     return Outcome(result=returned, target=outcome.target, changes={"credits_returned": returned})

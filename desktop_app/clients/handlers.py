@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from desktop_app.clients.commands import ArchiveClient, RegisterClient, UpdateClient
+from desktop_app.clients.errors import DuplicateClient, PossibleDuplicate
 from desktop_app.clients.events import ClientChanged
 from desktop_app.kernel.actor import Actor
-from desktop_app.kernel.errors import Conflict, NotFound, ValidationError
+from desktop_app.kernel.errors import NotFound, ValidationError
 from desktop_app.kernel.messagebus import HandlerSpec, HandlerTable, Outcome
 from desktop_app.kernel.text_search import client_search_key, digits
 from desktop_app.kernel.unit_of_work import UnitOfWork
@@ -18,25 +19,9 @@ from desktop_app.kernel.validation import normalise_email, require_text
 from models import Client, Role
 
 CLIENT_EDITORS = frozenset({Role.FRONT_DESK, Role.MANAGER, Role.PRACTITIONER})
+
+
 _MIN_PHONE_DIGITS = 6
-
-
-@dataclass(frozen=True)
-class PossibleDuplicate:
-    client_id: uuid.UUID
-    full_name: str
-    phone: str | None
-    email: str | None
-    matched_on: str  # "phone" or "e-mail"
-
-
-class DuplicateClient(Conflict):
-    """Someone with the same phone or e-mail is already registered."""
-
-    def __init__(self, matches: list[PossibleDuplicate]) -> None:
-        self.matches = matches
-        names = ", ".join(f"{m.full_name} (same {m.matched_on})" for m in matches[:3])
-        super().__init__(f"This may be a client we already have: {names}.")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,12 @@ overdraw a lot or a balance, and an appointment is never refunded more than
 it used. The code here takes the client's credit lock before it reads any
 lot, so two desks spending the same credits are served one after the other
 and the loser gets a plain "not enough credits"; the trigger is the last
-word should anything get past that.
-"""
+word should anything get past that."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
@@ -32,6 +30,7 @@ from desktop_app.credits.commands import (
     SellCreditPack,
     UpdateCreditPack,
 )
+from desktop_app.credits.errors import LedgerRefused, NotEnoughCredits
 from desktop_app.credits.events import CreditPacksChanged, CreditsChanged
 from desktop_app.credits.ledger import (
     Draw,
@@ -43,6 +42,7 @@ from desktop_app.credits.ledger import (
     spending_order,
 )
 from desktop_app.credits.receipts import format_money
+from desktop_app.credits.results import CancelResult, ExpiryResult, SaleResult
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from desktop_app.kernel.messagebus import HandlerSpec, HandlerTable, Outcome
@@ -68,62 +68,40 @@ from models import (
 # The PostgreSQL lock the ledger trigger takes (migration 0004): one of 1024
 # buckets of the client id, in a key space of its own.
 CREDIT_LOCK_NAMESPACE = 0x0C12ED17
+
+
 CREDIT_LOCK_BUCKETS = 1024
+
+
 NOT_ENOUGH_MARK = "clinicdesk: not enough credits"
+
+
 REFUSED_MARK = "clinicdesk: ledger refused"
+
+
 # Serialises the clinic's receipt numbering on PostgreSQL.
 _RECEIPT_LOCK_KEY = 0x0C12EC01
+
+
 RECEIPT_PREFIX = "RC-"
 
+
 SELLERS = frozenset({Role.FRONT_DESK, Role.MANAGER})
+
+
 MANAGERS = frozenset({Role.MANAGER})
+
+
 MAX_PACK_CREDITS = 1000
+
+
 MAX_PRICE_CENTS = 100_000_000
+
+
 MAX_ADJUSTMENT = 1000
+
+
 _CHUNK = 500
-
-
-class NotEnoughCredits(Conflict):
-    """The client's usable credits do not cover what is asked."""
-
-    def __init__(self, message: str, *, usable: int, needed: int) -> None:
-        self.usable = usable
-        self.needed = needed
-        super().__init__(message)
-
-
-class LedgerRefused(Conflict):
-    """The database refused a ledger entry for a reason other than the balance."""
-
-
-@dataclass(frozen=True)
-class SaleResult:
-    payment_id: uuid.UUID
-    receipt_number: str
-    lot_id: uuid.UUID
-    credits: int
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class CancelResult:
-    """What a cancellation did with the credits the appointment held."""
-
-    credits_returned: int
-    # Held back by the cancellation policy (a late cancellation).
-    credits_kept: int
-    late: bool
-
-
-@dataclass(frozen=True)
-class ExpiryResult:
-    lots: int
-    credits: int
-    # Allocations whose time ran out, credited or not.
-    allocations: int
-
-
-# --- locking and writing --------------------------------------------------------------
 
 
 def lock_client_credits(uow: UnitOfWork, client_ids: Iterable[uuid.UUID]) -> None:
@@ -238,9 +216,6 @@ def _whole_number(value: object, what: str) -> int:
     return value
 
 
-# --- partner allocations becoming credits ---------------------------------------------
-
-
 def claim_allocations(uow: UnitOfWork, client: Client, actor: Actor) -> list[PartnerAllocation]:
     """Credit the client with the active allocations waiting for their e-mail.
 
@@ -299,9 +274,6 @@ def _allocation(uow: UnitOfWork, lot: Lot) -> PartnerAllocation | None:
     if lot.allocation_id is None:
         return None
     return uow.session.get(PartnerAllocation, lot.allocation_id)
-
-
-# --- paying an appointment and refunding it -------------------------------------------
 
 
 def plan_payment(
@@ -471,9 +443,6 @@ def refund_for_cancellation(
     return CancelResult(returned, held - returned, late)
 
 
-# --- packs ----------------------------------------------------------------------------
-
-
 def _pack_fields(name: str, credits: int, price_cents: int, validity_months: int) -> str:
     cleaned = require_text(name, "pack name", 100)
     if not 1 <= _whole_number(credits, "number of credits") <= MAX_PACK_CREDITS:
@@ -634,9 +603,6 @@ def sell_credit_pack(uow: UnitOfWork, cmd: SellCreditPack, actor: Actor) -> Outc
         target=f"client:{client.id}",
         changes={"receipt_number": result.receipt_number, "credits": pack.credits},
     )
-
-
-# --- adjustments, manager refunds, expiry ---------------------------------------------
 
 
 def adjust_credits(uow: UnitOfWork, cmd: AdjustCredits, actor: Actor) -> Outcome:

@@ -3,8 +3,7 @@
 An allocation is known by the employee's e-mail. If exactly one client has
 that address when it is made, it is credited to them at once; otherwise it
 waits, and is credited to the client with that address who first books with
-credits (or when the desk links it: LinkPartnerAllocations).
-"""
+credits (or when the desk links it: LinkPartnerAllocations)."""
 
 from __future__ import annotations
 
@@ -31,7 +30,9 @@ from desktop_app.partners.commands import (
     UpdatePartnerOrganisation,
 )
 from desktop_app.partners.csv_import import active_allocations, check_rows, row_label
+from desktop_app.partners.errors import ImportRefused
 from desktop_app.partners.events import PartnerOrganisationChanged
+from desktop_app.partners.results import AllocationResult
 from models import (
     AllocationStatus,
     Client,
@@ -43,31 +44,9 @@ from models import (
 )
 
 MANAGERS = frozenset({Role.MANAGER})
+
+
 LINKERS = frozenset({Role.FRONT_DESK, Role.MANAGER})
-_SHOWN_PROBLEMS = 5
-
-
-class ImportRefused(ValidationError):
-    """Some rows are wrong, so none was imported; `problems` names each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = "; ".join(problems[:_SHOWN_PROBLEMS])
-        more = len(problems) - _SHOWN_PROBLEMS
-        tail = f"; and {more} more" if more > 0 else ""
-        super().__init__(f"Nothing was imported. {shown}{tail}.")
-
-
-@dataclass(frozen=True)
-class AllocationResult:
-    allocation_ids: tuple[uuid.UUID, ...]
-    # Credited at once to the client with the same e-mail.
-    credited: int
-    # Waiting for the employee to become a client (or book).
-    waiting: int
-
-
-# --- organisations --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -166,9 +145,6 @@ def update_partner_organisation(
         setattr(organisation, key, value)
     uow.emit(PartnerOrganisationChanged(organisation.id))
     return Outcome(target=f"partner_organisation:{organisation.id}", changes={"before": before})
-
-
-# --- allocations ----------------------------------------------------------------------
 
 
 def _allocate(

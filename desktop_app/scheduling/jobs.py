@@ -38,7 +38,7 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.credits.commands import ExpireCredits
-from desktop_app.credits.handlers import ExpiryResult
+from desktop_app.credits.results import ExpiryResult
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor, workstation_name
 from desktop_app.kernel.clock import Clock

@@ -27,11 +27,12 @@ from desktop_app.booking.commands import (
     StartAppointment,
     WriteSessionNote,
 )
-from desktop_app.booking.handlers import BookingResult, NotBookable, SlotTaken
+from desktop_app.booking.errors import NotBookable, SlotTaken
+from desktop_app.booking.results import BookingResult
 from desktop_app.bootstrap import AppContext, build_bus
 from desktop_app.clients import queries as client_queries
 from desktop_app.clients.commands import ArchiveClient, RegisterClient
-from desktop_app.clients.handlers import DuplicateClient
+from desktop_app.clients.errors import DuplicateClient
 from desktop_app.kernel.clock import FixedClock
 from desktop_app.kernel.errors import PermissionDenied, ValidationError
 from models import Appointment, AppointmentStatus, AuditEntry, Role, Service

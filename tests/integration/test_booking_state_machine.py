@@ -28,7 +28,7 @@ from desktop_app.booking.commands import (
     CompleteAppointment,
     RescheduleAppointment,
 )
-from desktop_app.booking.handlers import SlotTaken
+from desktop_app.booking.errors import SlotTaken
 from desktop_app.bootstrap import open_app
 from desktop_app.clients.commands import RegisterClient
 from desktop_app.infra.config import DatabaseChoice

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from desktop_app.availability.commands import SetWeeklyRules, WeeklyBlockInput
 from desktop_app.booking.commands import BookAppointment
-from desktop_app.booking.handlers import SlotTaken
+from desktop_app.booking.errors import SlotTaken
 from desktop_app.bootstrap import AppContext
 from desktop_app.clients.commands import RegisterClient
 from models import Appointment, AppointmentStatus, Role

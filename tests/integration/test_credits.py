@@ -24,7 +24,8 @@ from desktop_app.credits.commands import (
     SellCreditPack,
     UpdateCreditPack,
 )
-from desktop_app.credits.handlers import ExpiryResult, NotEnoughCredits
+from desktop_app.credits.errors import NotEnoughCredits
+from desktop_app.credits.results import ExpiryResult
 from desktop_app.infra import schema
 from desktop_app.infra.database import open_database
 from desktop_app.kernel.errors import (

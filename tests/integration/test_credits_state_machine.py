@@ -45,7 +45,7 @@ from desktop_app.credits.commands import (
     ExpireCredits,
     SellCreditPack,
 )
-from desktop_app.credits.handlers import NotEnoughCredits
+from desktop_app.credits.errors import NotEnoughCredits
 from desktop_app.credits.ledger import load_lots
 from desktop_app.infra.config import DatabaseChoice
 from desktop_app.infra.doctor import run_checks
@@ -57,7 +57,7 @@ from desktop_app.partners.commands import (
     CreatePartnerOrganisation,
     RevokeAllocation,
 )
-from desktop_app.partners.handlers import ImportRefused
+from desktop_app.partners.errors import ImportRefused
 from models import AllocationStatus, CreditEntry, PartnerAllocation, PaymentMethod, Role, Service
 from tests import factories
 

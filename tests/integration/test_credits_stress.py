@@ -23,7 +23,7 @@ from desktop_app.booking.commands import BookAppointment, CancelAppointment, Pay
 from desktop_app.bootstrap import AppContext, open_app
 from desktop_app.clients.commands import RegisterClient
 from desktop_app.credits.commands import AdjustCredits, ExpireCredits
-from desktop_app.credits.handlers import NotEnoughCredits
+from desktop_app.credits.errors import NotEnoughCredits
 from desktop_app.infra.config import DatabaseChoice, parse_database_url
 from desktop_app.infra.doctor import run_checks
 from desktop_app.kernel.actor import Actor, workstation_name

@@ -15,7 +15,7 @@ from desktop_app.booking.commands import PaymentChoice
 from desktop_app.bootstrap import AppContext
 from desktop_app.credits import ledger
 from desktop_app.credits.commands import ExpireCredits
-from desktop_app.credits.handlers import NotEnoughCredits
+from desktop_app.credits.errors import NotEnoughCredits
 from desktop_app.kernel.errors import Conflict, PermissionDenied, ValidationError
 from desktop_app.partners import queries as partner_queries
 from desktop_app.partners.commands import (
@@ -28,7 +28,8 @@ from desktop_app.partners.commands import (
     UpdatePartnerOrganisation,
 )
 from desktop_app.partners.csv_import import parse_allocation_csv, preview_allocation_import
-from desktop_app.partners.handlers import AllocationResult, ImportRefused
+from desktop_app.partners.errors import ImportRefused
+from desktop_app.partners.results import AllocationResult
 from desktop_app.partners.usage_report import partner_usage, usage_csv, usage_html
 from models import AllocationStatus, AppointmentStatus, CreditEntryKind, PartnerAllocation
 from tests.credit_clinic import NOW, CreditClinic, at

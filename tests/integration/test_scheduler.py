@@ -18,7 +18,7 @@ from desktop_app.booking.commands import (
     CompleteAppointment,
     RescheduleAppointment,
 )
-from desktop_app.booking.handlers import BookingResult
+from desktop_app.booking.results import BookingResult
 from desktop_app.bootstrap import AppContext, build_bus
 from desktop_app.clients.commands import RegisterClient
 from desktop_app.kernel.actor import Actor

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from desktop_app.booking import queries as booking_queries
 from desktop_app.booking.commands import BookAppointment
-from desktop_app.booking.handlers import BookingResult, SlotTaken
+from desktop_app.booking.errors import SlotTaken
+from desktop_app.booking.results import BookingResult
 from desktop_app.bootstrap import AppContext
 from desktop_app.clients import queries as client_queries
 from desktop_app.clients.commands import RegisterClient

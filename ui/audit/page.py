@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.audit import queries as audit_queries
 from desktop_app.audit.queries import AuditFilter, AuditLine
-from desktop_app.bootstrap import AppContext
 from desktop_app.clients import queries as client_queries
 from desktop_app.clients.queries import ClientRow
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.queries import StaffRow
 from ui.audit.audit_model import AuditLineTableModel
@@ -141,7 +141,7 @@ def _index_of(combo: QComboBox, value: object) -> int:
 class ClientFilter(QLineEdit):
     """Type part of a client's name; pick one from the list to filter by them."""
 
-    def __init__(self, ctx: AppContext, on_change: Callable[[], None]) -> None:
+    def __init__(self, ctx: Core, on_change: Callable[[], None]) -> None:
         super().__init__()
         self.ctx = ctx
         self.client_id: uuid.UUID | None = None
@@ -238,7 +238,7 @@ class AuditLogView(DataView[AuditPage]):
     TITLE = "Audit log"
     SUBTITLE = "Every change, newest first. Entries cannot be edited or removed."
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.page: AuditPage | None = None
         self.tz = ZoneInfo("UTC")

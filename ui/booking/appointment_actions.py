@@ -45,14 +45,15 @@ from desktop_app.booking.commands import (
     RescheduleAppointment,
     StartAppointment,
 )
-from desktop_app.booking.handlers import BookingResult, SlotTaken
+from desktop_app.booking.errors import SlotTaken
 from desktop_app.booking.queries import AppointmentRow
-from desktop_app.bootstrap import AppContext
+from desktop_app.booking.results import BookingResult
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.credits.commands import RefundAppointmentCredits
-from desktop_app.credits.handlers import CancelResult
+from desktop_app.credits.results import CancelResult
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.staff import queries as staff_queries
 from models.enums import AppointmentStatus, Role
@@ -206,7 +207,7 @@ class AppointmentActions(QObject):
     # (text, is_error)
     message = Signal(str, bool)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor
@@ -381,7 +382,7 @@ class CancelDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         row: AppointmentRow,
         tz: ZoneInfo,
@@ -491,7 +492,7 @@ class NoShowDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         row: AppointmentRow,
         outlook: CancellationOutlook,
@@ -560,7 +561,7 @@ class RescheduleDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         row: AppointmentRow,
         tz: ZoneInfo,

@@ -42,13 +42,14 @@ from PySide6.QtWidgets import (
 from desktop_app.availability import slot_queries
 from desktop_app.availability.slot_engine import Slot
 from desktop_app.booking.commands import BookAppointment, PlaceHold, ReleaseHold
-from desktop_app.booking.handlers import BookingResult, SlotTaken
-from desktop_app.bootstrap import AppContext
+from desktop_app.booking.errors import SlotTaken
+from desktop_app.booking.results import BookingResult
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.queries import ServiceRow
 from desktop_app.clinic.settings import ClinicSettings
-from desktop_app.credits.handlers import NotEnoughCredits
+from desktop_app.credits.errors import NotEnoughCredits
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.queries import PractitionerRow
@@ -76,7 +77,7 @@ class BookingMeta:
     practitioners: list[PractitionerRow]
 
 
-def load_meta(ctx: AppContext) -> BookingMeta:
+def load_meta(ctx: Core) -> BookingMeta:
     """What the dialog's choices are made of (runs on a worker)."""
     settings = clinic_queries.clinic_settings(ctx.db)
     tz = ZoneInfo(settings.timezone)
@@ -117,7 +118,7 @@ class BookingDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         service_id: uuid.UUID | None = None,
@@ -175,7 +176,7 @@ class BookingDialog(QDialog):
     @classmethod
     def walk_in(
         cls,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         service_id: uuid.UUID | None = None,

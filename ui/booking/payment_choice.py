@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.booking.cancellation import credits_text
 from desktop_app.booking.commands import PaymentChoice
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic.queries import ServiceRow
 from desktop_app.credits import ledger
 from desktop_app.credits.ledger import CreditPlan, PlannedDraw
 from desktop_app.credits.receipts import format_money
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from ui.kit.ops import run_in_background
 
@@ -50,7 +50,7 @@ class CreditOutlook:
 
 
 def load_credit_outlook(
-    ctx: AppContext, client_id: uuid.UUID, service_id: uuid.UUID, at: datetime
+    ctx: Core, client_id: uuid.UUID, service_id: uuid.UUID, at: datetime
 ) -> CreditOutlook:
     mine, plans = ledger.credit_outlook(ctx.db, client_id, service_id, at)
     waiting = sum(lot.left for lot in mine.lots if lot.id is None)
@@ -69,7 +69,7 @@ def load_credit_outlook(
     )
 
 
-def usable_credits(ctx: AppContext, client_id: uuid.UUID, at: datetime) -> int:
+def usable_credits(ctx: Core, client_id: uuid.UUID, at: datetime) -> int:
     mine = ledger.client_credits(ctx.db, client_id, at)
     return mine.usable + sum(lot.left for lot in mine.lots if lot.id is None)
 
@@ -109,7 +109,7 @@ class PaymentChoicePanel(QWidget):
     # The client's credits were read (or could not be).
     settled = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.outlook: CreditOutlook | None = None

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.availability import slot_queries
 from desktop_app.availability.slot_engine import Slot
-from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from ui.kit.formatting import long_date
 from ui.kit.ops import run_in_background
@@ -67,7 +67,7 @@ class SlotPicker(QWidget):
     # A slot asked for with select_when_loaded() was not free on its day.
     wanted_missing = Signal(object)  # datetime
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.query: SlotQuery | None = None

@@ -41,15 +41,16 @@ from PySide6.QtWidgets import (
 from desktop_app.availability import queries as schedule_queries
 from desktop_app.booking import queries as booking_queries
 from desktop_app.booking.commands import BookAppointment, RescheduleAppointment
+from desktop_app.booking.errors import SlotTaken
 from desktop_app.booking.events import AppointmentChanged
-from desktop_app.booking.handlers import BookingResult, SlotTaken
 from desktop_app.booking.queries import AppointmentRow
-from desktop_app.bootstrap import AppContext
+from desktop_app.booking.results import BookingResult
 from desktop_app.clients.events import ClientChanged
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.events import ClinicSettingsChanged
 from desktop_app.demo.events import DemoClinicSeeded
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged, StaffAccountCreated
@@ -288,7 +289,7 @@ class CalendarView(DataView[CalendarData]):
     # A move went through the core (True) or was refused (False).
     move_finished = Signal(bool)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.mode = Mode.WEEK
         # None: today (decided in the clinic's zone when loading).

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clients.commands import ArchiveClient, RegisterClient, UpdateClient
-from desktop_app.clients.handlers import DuplicateClient, PossibleDuplicate
+from desktop_app.clients.errors import DuplicateClient, PossibleDuplicate
 from desktop_app.clients.queries import ClientRecord
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.kernel.text_search import digits
 from ui.kit.command_dialog import form_error_label
@@ -128,7 +128,7 @@ class ClientDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         record: ClientRecord | None = None,
@@ -413,7 +413,7 @@ class ArchiveClientDialog(QDialog):
     archived = Signal(object)
 
     def __init__(
-        self, ctx: AppContext, actor: Actor, record: ClientRecord, parent: QWidget | None = None
+        self, ctx: Core, actor: Actor, record: ClientRecord, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx

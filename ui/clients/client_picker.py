@@ -42,12 +42,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clients import queries as client_queries
 from desktop_app.clients.commands import RegisterClient
-from desktop_app.clients.handlers import DuplicateClient, PossibleDuplicate
+from desktop_app.clients.errors import DuplicateClient, PossibleDuplicate
 from desktop_app.clients.queries import ClientRow
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.kernel.text_search import digits
 from ui.kit.command_dialog import form_error_label
@@ -153,7 +153,7 @@ class ClientPicker(QWidget):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         parent: QWidget | None = None,
         *,
@@ -467,7 +467,7 @@ class QuickRegisterDialog(QDialog):
 
     registered = Signal(object)  # ChosenClient
 
-    def __init__(self, ctx: AppContext, actor: Actor, typed: str, parent: QWidget | None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, typed: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.booking.commands import BookAppointment
 from desktop_app.booking.events import AppointmentChanged
-from desktop_app.bootstrap import AppContext
 from desktop_app.clients import queries as client_queries
 from desktop_app.clients.commands import ArchiveClient, RegisterClient, UpdateClient
 from desktop_app.clients.events import ClientChanged
@@ -48,12 +47,13 @@ from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.events import ClinicSettingsChanged
 from desktop_app.credits.commands import AdjustCredits, SellCreditPack
 from desktop_app.credits.events import CreditsChanged
-from desktop_app.credits.handlers import SaleResult
 from desktop_app.credits.ledger import ClientCredits, LedgerRow, client_credits, client_ledger
+from desktop_app.credits.results import SaleResult
 from desktop_app.demo.events import DemoClinicSeeded
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.clock import Clock
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.events import Event
 from desktop_app.kernel.text_search import client_search_key, search_terms
 from ui.booking.booking_dialog import BookingDialog
@@ -174,7 +174,7 @@ class ClientsView(DataView[ClientSearch]):
     # Emitted after the record panel shows a freshly loaded record.
     record_shown = Signal(object)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.search = SearchBox()
         self.search.setObjectName("searchBox")

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.credits.commands import AdjustCredits, SellCreditPack
 from desktop_app.credits.handlers import MAX_ADJUSTMENT
@@ -38,6 +37,7 @@ from desktop_app.credits.ledger import PackRow, credit_packs
 from desktop_app.credits.receipts import METHOD_LABELS, format_money
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from models.enums import PaymentMethod
 from ui.kit.command_dialog import CommandDialog, error_text, set_invalid
@@ -99,7 +99,7 @@ class SellPackDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         client_id: uuid.UUID,
@@ -310,7 +310,7 @@ class AdjustCreditsDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         client_id: uuid.UUID,

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.credits.commands import CreateCreditPack, UpdateCreditPack
 from desktop_app.credits.ledger import PackRow
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.validation import require_text
 from ui.credits.partner_dialogs import spin_box
 from ui.credits.partner_models import PackTableModel, plural
@@ -52,7 +52,7 @@ class PackDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         currency: str,
@@ -122,7 +122,7 @@ class PackDialog(CommandDialog):
 class CreditPacksPanel(QWidget):
     """Every pack, active or not; the actions only for those who may use them."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clients.events import ClientChanged
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.events import ClinicSettingsChanged
@@ -39,6 +38,7 @@ from desktop_app.credits.events import CreditPacksChanged, CreditsChanged
 from desktop_app.credits.ledger import PackRow, credit_packs
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.partners.commands import (
     AllocatePartnerCredits,
     CreatePartnerOrganisation,
@@ -47,13 +47,13 @@ from desktop_app.partners.commands import (
     UpdatePartnerOrganisation,
 )
 from desktop_app.partners.events import PartnerOrganisationChanged
-from desktop_app.partners.handlers import AllocationResult
 from desktop_app.partners.queries import (
     AllocationRow,
     OrganisationRow,
     partner_allocations,
     partner_organisations,
 )
+from desktop_app.partners.results import AllocationResult
 from desktop_app.partners.usage_report import organisation_totals
 from models.enums import AllocationStatus
 from ui.credits.credit_packs import CreditPacksPanel
@@ -153,7 +153,7 @@ class CreditsView(DataView[CreditsPage]):
         ClinicSettingsChanged,
     )
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         bus = ctx.bus
         self.can_create = bus.may(actor, CreatePartnerOrganisation)

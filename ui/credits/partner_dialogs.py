@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from desktop_app.kernel.validation import normalise_email, require_text
 from desktop_app.partners.commands import (
@@ -57,7 +57,7 @@ class OrganisationDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         row: OrganisationRow | None = None,
@@ -157,7 +157,7 @@ class AllocateDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         organisation: OrganisationRow,
         parent: QWidget | None = None,

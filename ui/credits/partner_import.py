@@ -15,10 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from desktop_app.partners.commands import ImportAllocations
 from desktop_app.partners.csv_import import CsvPreview, preview_allocation_import
@@ -77,7 +77,7 @@ class ImportPreviewDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         organisation: OrganisationRow,
         path: Path,

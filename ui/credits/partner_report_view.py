@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.partners.usage_report import PartnerUsage, partner_usage, usage_csv, usage_html
 from ui.credits.partner_models import UsageTableModel
@@ -118,7 +118,7 @@ class UsageReportDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         organisation_id: uuid.UUID,
         organisation_name: str,
         today: date,

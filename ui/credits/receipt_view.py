@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.credits.receipts import Receipt, receipt_by_number, receipt_for, receipt_html
+from desktop_app.kernel.core import Core
 from ui.kit.command_dialog import error_text, form_error_label
 from ui.kit.ops import run_in_background
 from ui.kit.printing import ask_pdf_path, print_html, save_pdf
@@ -32,7 +32,7 @@ class ReceiptWindow(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         *,
         payment_id: uuid.UUID | None = None,
         receipt_number: str | None = None,

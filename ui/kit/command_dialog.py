@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from ui.kit.ops import run_in_background
 
@@ -99,7 +99,7 @@ class CommandDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         title: str,
@@ -224,7 +224,7 @@ class ReasonDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         make: Callable[[str], Command],
         *,

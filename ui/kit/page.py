@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.kernel.events import Event
 from ui.kit.ops import run_in_background
@@ -46,7 +46,7 @@ class View(QWidget):
 
     loaded = Signal()
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor
@@ -98,7 +98,7 @@ class DataView(View, Generic[D]):
     # None: any event may change what the view shows.
     REFRESH_ON: ClassVar[tuple[type[Event], ...] | None] = None
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self._loading = False
         self._reload_pending = False

@@ -7,8 +7,8 @@ from typing import ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from ui.kit.page import View
 
 
@@ -16,7 +16,7 @@ class PlaceholderView(View):
     MESSAGE: ClassVar[str] = ""
     DETAILS: ClassVar[str] = ""
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         card = planned_card(self.MESSAGE, self.DETAILS, centred=True)
         message = card.findChild(QLabel, "placeholderMessage")

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.messaging import queries as notification_queries
 from desktop_app.messaging.commands import (
     MarkAllNotificationsRead,
@@ -88,7 +88,7 @@ class NotificationsView(DataView[NotificationsPage]):
     # The number of unread notifications, after each load.
     unread_changed = Signal(int)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.unread = 0
         self.shows_outbox = Role.MANAGER in actor.roles

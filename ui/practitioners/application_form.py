@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.kernel.validation import normalise_email, require_text
 from desktop_app.staff.commands import SubmitApplication
@@ -86,7 +86,7 @@ def field_for_message(message: str, filenames: tuple[str, ...] = ()) -> str | No
 
 
 class ApplicationForm(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, email: str = "") -> None:
+    def __init__(self, ctx: Core, parent: QWidget | None = None, email: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.sending = False

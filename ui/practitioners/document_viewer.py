@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.infra.database import Database
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import NotFound
 from desktop_app.staff import practitioner_queries
 from ui.kit.command_dialog import error_text
@@ -217,7 +217,7 @@ class DocumentViewer(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext | None,
+        ctx: Core | None,
         document_id: uuid.UUID | None,
         *,
         title: str = "",

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged
 from desktop_app.staff.practitioner_queries import DocumentRow, PractitionerProfile
 from models.enums import PractitionerStatus
@@ -47,7 +47,7 @@ class MyApplicationView(DataView[OwnProfile]):
     TITLE = "My application"
     REFRESH_ON = (PractitionerChanged, StaffAccountChanged)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.profile: PractitionerProfile | None = None
         self.viewer: DocumentViewer | None = None

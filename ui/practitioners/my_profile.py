@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.staff import practitioner_queries
 from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged
 from desktop_app.staff.practitioner_queries import DocumentRow, PractitionerProfile
@@ -40,7 +40,7 @@ class MyProfileView(DataView[OwnProfile]):
     SUBTITLE = "What clients and colleagues see. Changes show everywhere at once."
     REFRESH_ON = (PractitionerChanged, StaffAccountChanged)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.profile: PractitionerProfile | None = None
         self.edit_dialog: ProfileEditDialog | None = None

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.staff import practitioner_queries
 from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged, StaffAccountCreated
@@ -144,7 +144,7 @@ class PractitionersView(DataView[PractitionersPage]):
     TITLE = "Practitioners"
     REFRESH_ON = (PractitionerChanged, StaffAccountChanged, StaffAccountCreated)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.tz = ZoneInfo("UTC")
         self.selected_id: uuid.UUID | None = None

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from desktop_app.booking import queries as booking_queries
 from desktop_app.booking.queries import AppointmentRow
-from desktop_app.bootstrap import AppContext
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.staff.commands import (
     ApprovePractitioner,
     ReinstatePractitioner,
@@ -68,7 +68,7 @@ def _maker(key: str, practitioner_id: uuid.UUID) -> Callable[[str], Command]:
 
 
 def decision_dialog(
-    ctx: AppContext, actor: Actor, profile: PractitionerProfile, key: str, parent: QWidget
+    ctx: Core, actor: Actor, profile: PractitionerProfile, key: str, parent: QWidget
 ) -> ReasonDialog:
     name = profile.name
     texts: dict[str, dict[str, str]] = {
@@ -132,7 +132,7 @@ class DecisionFlow(QObject):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         profile: PractitionerProfile,
         key: str,

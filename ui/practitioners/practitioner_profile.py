@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from desktop_app.kernel.validation import require_text
 from desktop_app.staff.commands import SetPhoto, UpdatePractitionerProfile
@@ -375,7 +375,7 @@ class ProfileEditDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         profile: PractitionerProfile,
         parent: QWidget | None = None,

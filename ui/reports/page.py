@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.booking import queries as booking_queries
 from desktop_app.booking.queries import ClinicOverview
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from ui.kit.page import DataView
 from ui.kit.placeholder import planned_card
 
@@ -33,7 +33,7 @@ class ReportsView(DataView[ClinicOverview]):
     TITLE = "Reports"
     SUBTITLE = "The clinic at a glance"
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         grid = QGridLayout()
         grid.setSpacing(14)

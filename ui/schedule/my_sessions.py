@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
 from desktop_app.booking import queries as booking_queries
 from desktop_app.booking.commands import ReadSessionNotes, WriteSessionNote
 from desktop_app.booking.events import AppointmentChanged
-from desktop_app.booking.handlers import NoteRow
 from desktop_app.booking.queries import AppointmentRow
-from desktop_app.bootstrap import AppContext
+from desktop_app.booking.results import NoteRow
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.demo.events import DemoClinicSeeded
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.staff import practitioner_queries
 from ui.kit.command_dialog import error_text
 from ui.kit.formatting import APPOINTMENT_STATUS_LABELS, local_datetime, time_range
@@ -59,7 +59,7 @@ class SessionsData:
     appointments: list[AppointmentRow]
 
 
-def load_sessions(ctx: AppContext, account_id: uuid.UUID | None) -> SessionsData:
+def load_sessions(ctx: Core, account_id: uuid.UUID | None) -> SessionsData:
     db = ctx.db
     tz = ZoneInfo(clinic_queries.clinic_settings(db).timezone)
     pid = (
@@ -81,7 +81,7 @@ class MySessionsView(DataView[SessionsData]):
     SUBTITLE = "Your appointments, and private notes only you can read"
     REFRESH_ON = (AppointmentChanged, DemoClinicSeeded)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.tz: ZoneInfo | None = None
         self.current: AppointmentRow | None = None

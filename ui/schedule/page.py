@@ -50,12 +50,12 @@ from desktop_app.availability.commands import (
 )
 from desktop_app.availability.events import AvailabilityChanged
 from desktop_app.availability.queries import ScheduleView
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.queries import ServiceRow
 from desktop_app.demo.events import DemoClinicSeeded
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.kernel.events import Event
 from desktop_app.staff import queries as staff_queries
@@ -191,7 +191,7 @@ class MyScheduleView(DataView[ScheduleData]):
     # After every command this page sends: True if the core accepted it.
     command_finished = Signal(bool)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.is_manager = Role.MANAGER in actor.roles
         if Role.PRACTITIONER not in actor.roles:

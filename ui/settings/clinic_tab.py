@@ -14,10 +14,10 @@ from zoneinfo import available_timezones
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic.commands import UpdateClinicSettings
 from desktop_app.clinic.settings import ClinicSettings, validate_setting
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from ui.kit.command_dialog import section_title
 from ui.settings.settings_form import SettingsForm, form_card, number_edit, whole_number, with_unit
@@ -40,7 +40,7 @@ def _line_edit(placeholder: str = "", max_length: int = 0) -> QLineEdit:
 
 
 class ClinicSettingsTab(SettingsForm):
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.setObjectName("clinicSettingsTab")
         self.editors: dict[str, QWidget] = {}

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic.settings import EmailSettings, validate_email_setting
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from desktop_app.kernel.validation import normalise_email
 from desktop_app.messaging.commands import UpdateEmailSettings
@@ -115,7 +115,7 @@ def set_kind(widget: QWidget, kind: str) -> None:
 
 
 class EmailSettingsTab(SettingsForm):
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.setObjectName("emailSettingsTab")
         self.password_stored = False

@@ -16,12 +16,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.events import ClinicSettingsChanged
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.messaging import queries as notification_queries
 from desktop_app.messaging.events import EmailSettingsChanged
 from desktop_app.messaging.mailer import SmtpConfig, not_ready_reason, stored_password
@@ -98,7 +98,7 @@ class SettingsView(DataView[SettingsPage]):
     SUBTITLE = "The clinic, the e-mail server, reminders and the e-mails clients receive."
     REFRESH_ON = (ClinicSettingsChanged, EmailSettingsChanged)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.banner = Banner()
         self.body.addWidget(self.banner)

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from ui.kit.command_dialog import error_text, field_error_label, form_error_label, set_invalid
 from ui.kit.ops import run_in_background
@@ -101,7 +101,7 @@ class SettingsForm(QWidget):
     # A short confirmation for the page's banner after a save.
     saved = Signal(str)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor

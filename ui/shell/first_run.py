@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic.commands import UpdateClinicSettings
 from desktop_app.clinic.settings import DEFAULTS
 from desktop_app.kernel.actor import Actor, workstation_name
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.kernel.validation import normalise_email, require_text, require_timezone
 from desktop_app.staff.commands import CreateFirstManager
@@ -63,7 +63,7 @@ def default_timezone() -> str:
 
 
 class FirstRunWizard(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.manager: Actor | None = None

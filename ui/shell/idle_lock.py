@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.staff import auth
 from ui.kit.command_dialog import error_text, form_error_label
 from ui.kit.formatting import roles_text
@@ -159,7 +159,7 @@ class LockDialog(QDialog):
     unlocked = Signal()
     switch_requested = Signal()
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor
@@ -298,7 +298,7 @@ class IdleLock(QObject):
     locked_changed = Signal(bool)
     switch_user = Signal()
 
-    def __init__(self, window: QWidget, ctx: AppContext, actor: Actor, timeout_ms: int = 0) -> None:
+    def __init__(self, window: QWidget, ctx: Core, actor: Actor, timeout_ms: int = 0) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = ctx

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.staff import auth
 from ui.kit.command_dialog import form_error_label
@@ -29,7 +29,7 @@ from ui.practitioners.application_form import ApplicationForm
 
 
 class LoginDialog(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, email: str = "") -> None:
+    def __init__(self, ctx: Core, parent: QWidget | None = None, email: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor: Actor | None = None

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.events import ClinicSettingsChanged
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.events import Event
 from desktop_app.messaging import queries as notification_queries
 from desktop_app.messaging.events import NotificationsChanged
@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         parent: QWidget | None = None,
         *,

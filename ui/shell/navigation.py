@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from models.enums import Role
 from ui.audit.page import AuditLogView
 from ui.calendar.page import CalendarView
@@ -30,7 +30,7 @@ from ui.settings.page import SettingsView
 from ui.staff.page import StaffView
 from ui.today.page import TodayView
 
-ViewFactory = Callable[[AppContext, Actor, QWidget | None], View]
+ViewFactory = Callable[[Core, Actor, QWidget | None], View]
 
 DESK = Role.FRONT_DESK
 PRACTITIONER = Role.PRACTITIONER

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.commands import DeactivateAccount, ReactivateAccount
 from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged, StaffAccountCreated
@@ -49,7 +49,7 @@ class StaffView(DataView[list[StaffRow]]):
     TITLE = "Staff"
     REFRESH_ON = (StaffAccountCreated, StaffAccountChanged, PractitionerChanged)
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")

@@ -6,9 +6,9 @@ import uuid
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from desktop_app.staff.commands import ChangePassword, ResetPassword
 from desktop_app.staff.passwords import MIN_PASSWORD_LENGTH, check_password_strength
@@ -31,7 +31,7 @@ def check_new_password(password: str, again: str) -> None:
 
 
 class ChangePasswordDialog(CommandDialog):
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(
             ctx,
             actor,
@@ -61,7 +61,7 @@ class ChangePasswordDialog(CommandDialog):
 class ResetPasswordDialog(CommandDialog):
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         account_id: uuid.UUID,
         name: str,

@@ -6,9 +6,9 @@ import uuid
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 from desktop_app.kernel.validation import normalise_email, require_text
 from desktop_app.staff.commands import CreateStaffAccount, UpdateStaffAccount
@@ -49,7 +49,7 @@ class StaffAccountDialog(CommandDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: Core,
         actor: Actor,
         *,
         row: StaffRow | None = None,

@@ -50,9 +50,8 @@ from desktop_app.availability.events import AvailabilityChanged
 from desktop_app.availability.slot_engine import Slot
 from desktop_app.booking import queries as booking_queries
 from desktop_app.booking.events import AppointmentChanged, HoldChanged
-from desktop_app.booking.handlers import BookingResult
 from desktop_app.booking.queries import AppointmentRow
-from desktop_app.bootstrap import AppContext
+from desktop_app.booking.results import BookingResult
 from desktop_app.clients.events import ClientChanged
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.events import ClinicSettingsChanged
@@ -60,6 +59,7 @@ from desktop_app.clinic.queries import ServiceRow
 from desktop_app.demo.events import DemoClinicSeeded
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.events import Event
 from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged, StaffAccountCreated
@@ -198,7 +198,7 @@ class TodayView(DataView[DayData]):
         PractitionerChanged,
     )
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Core, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, parent)
         # Days from today; "today" itself is decided in the clinic's zone at load time.
         self._offset = 0
