@@ -63,7 +63,6 @@ DEFAULT_SETTINGS = engine.ScheduleSettings(
     max_per_day=None,
 )
 
-
 # Busy times are loaded a little beyond the asked window: buffers and local
 # days in far-off zones reach past its edges.
 _MARGIN = timedelta(days=2)
@@ -150,7 +149,6 @@ _WHO = (
     .order_by(StaffAccount.name)
 )
 
-
 _RULES = (
     select(
         _text(WeeklyRule.id),
@@ -163,7 +161,6 @@ _RULES = (
     .outerjoin(weekly_rule_service, weekly_rule_service.c.rule_id == WeeklyRule.id)
     .where(WeeklyRule.practitioner_id.in_(_IDS))
 )
-
 
 _OVERRIDES = (
     select(
@@ -180,7 +177,6 @@ _OVERRIDES = (
         DateOverride.day.between(bindparam("first_day"), bindparam("last_day")),
     )
 )
-
 
 _RECURRING = select(
     _text(RecurringException.practitioner_id),
@@ -236,13 +232,10 @@ def _epoch_ceil(element: _EpochCeil, compiler: SQLCompiler, **kw: Any) -> str:
 
 _EPOCH = datetime(1970, 1, 1)
 
-
 _SECOND = timedelta(seconds=1)
-
 
 # Stored text -> (floor, ceil) epoch seconds; pure and bounded like _UUIDS.
 _TEXT_SECONDS: dict[str, tuple[int, int]] = {}
-
 
 _TEXT_SECONDS_MAX = 200_000
 
@@ -270,7 +263,6 @@ _APPOINTMENT_COLUMNS = (
     Appointment.buffer_after_min * 60,
 )
 
-
 _APPOINTMENT_FILTER = (
     Appointment.practitioner_id.in_(_IDS),
     Appointment.status.in_(LIVE_APPOINTMENT_STATUSES),
@@ -281,7 +273,6 @@ _APPOINTMENT_FILTER = (
     # years of appointments are not read to be thrown away.
     Appointment.starts_at > bindparam("lo_start"),
 )
-
 
 # Unexpired holds, in the same shape: a hold becomes an appointment with the
 # practitioner's buffers (the default ones when they have no settings).
@@ -302,10 +293,8 @@ _HOLDS = (
     )
 )
 
-
 # One round trip for both.
 _BUSY = union_all(select(*_APPOINTMENT_COLUMNS).where(*_APPOINTMENT_FILTER), _HOLDS)
-
 
 _BUSY_BUT = union_all(
     select(*_APPOINTMENT_COLUMNS).where(
@@ -314,17 +303,14 @@ _BUSY_BUT = union_all(
     _HOLDS,
 )
 
-
 _DEFAULT_PADS = {
     "default_before": DEFAULT_SETTINGS.buffer_before // _SECOND,
     "default_after": DEFAULT_SETTINGS.buffer_after // _SECOND,
 }
 
-
 _HOLIDAYS = select(ClinicHoliday.day).where(
     ClinicHoliday.day.between(bindparam("first_day"), bindparam("last_day"))
 )
-
 
 _LONGEST_APPOINTMENT = timedelta(days=1)
 

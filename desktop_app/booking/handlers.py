@@ -58,9 +58,7 @@ from models import (
 
 BOOKERS = frozenset({Role.FRONT_DESK, Role.MANAGER, Role.PRACTITIONER})
 
-
 SLOT_TAKEN_MARK = "clinicdesk: slot taken"
-
 
 _REFERENCE_ATTEMPTS = 5
 

@@ -20,7 +20,6 @@ from models import Client, Role
 
 CLIENT_EDITORS = frozenset({Role.FRONT_DESK, Role.MANAGER, Role.PRACTITIONER})
 
-
 _MIN_PHONE_DIGITS = 6
 
 

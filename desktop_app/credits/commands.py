@@ -9,6 +9,11 @@ from datetime import datetime
 from desktop_app.kernel.commands import Command
 from models.enums import PaymentMethod
 
+# The largest values a command may carry; the handlers refuse anything beyond.
+MAX_PACK_CREDITS = 1000
+MAX_PRICE_CENTS = 100_000_000
+MAX_ADJUSTMENT = 1000
+
 
 @dataclass(frozen=True, kw_only=True)
 class CreateCreditPack(Command):

@@ -23,6 +23,9 @@ from desktop_app.booking.cancellation import is_late
 from desktop_app.booking.commands import PaymentChoice
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.credits.commands import (
+    MAX_ADJUSTMENT,
+    MAX_PACK_CREDITS,
+    MAX_PRICE_CENTS,
     AdjustCredits,
     CreateCreditPack,
     ExpireCredits,
@@ -69,37 +72,20 @@ from models import (
 # buckets of the client id, in a key space of its own.
 CREDIT_LOCK_NAMESPACE = 0x0C12ED17
 
-
 CREDIT_LOCK_BUCKETS = 1024
-
 
 NOT_ENOUGH_MARK = "clinicdesk: not enough credits"
 
-
 REFUSED_MARK = "clinicdesk: ledger refused"
-
 
 # Serialises the clinic's receipt numbering on PostgreSQL.
 _RECEIPT_LOCK_KEY = 0x0C12EC01
 
-
 RECEIPT_PREFIX = "RC-"
-
 
 SELLERS = frozenset({Role.FRONT_DESK, Role.MANAGER})
 
-
 MANAGERS = frozenset({Role.MANAGER})
-
-
-MAX_PACK_CREDITS = 1000
-
-
-MAX_PRICE_CENTS = 100_000_000
-
-
-MAX_ADJUSTMENT = 1000
-
 
 _CHUNK = 500
 

@@ -45,7 +45,6 @@ from models import (
 
 MANAGERS = frozenset({Role.MANAGER})
 
-
 LINKERS = frozenset({Role.FRONT_DESK, Role.MANAGER})
 
 

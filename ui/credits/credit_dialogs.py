@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.clinic import queries as clinic_queries
-from desktop_app.credits.commands import AdjustCredits, SellCreditPack
-from desktop_app.credits.handlers import MAX_ADJUSTMENT
+from desktop_app.credits.commands import MAX_ADJUSTMENT, AdjustCredits, SellCreditPack
 from desktop_app.credits.ledger import PackRow, credit_packs
 from desktop_app.credits.receipts import METHOD_LABELS, format_money
 from desktop_app.kernel.actor import Actor
