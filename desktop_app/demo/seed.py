@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.bootstrap import AppContext
 from desktop_app.demo.commands import SeedDemoClinic
 from desktop_app.demo.data import SIZES, DemoLogin, DemoSummary
 from desktop_app.demo.handlers import occupancy
 from desktop_app.infra import schema
 from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ValidationError
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-def database_is_empty(ctx: AppContext) -> bool:
+def database_is_empty(ctx: Core) -> bool:
     """True when the demo may go in without --force (no staff, clients, appointments...)."""
     with ctx.db.read_sessions() as session:
         return not occupancy(session)
@@ -77,9 +77,7 @@ def _drop_all_sqlite(db: Database) -> None:
         raw.close()
 
 
-def seed_demo(
-    ctx: AppContext, *, size: str = "small", seed: int = 1, force: bool = False
-) -> DemoSummary:
+def seed_demo(ctx: Core, *, size: str = "small", seed: int = 1, force: bool = False) -> DemoSummary:
     """Fill the database with a demo clinic; refuse a non-empty one unless `force`.
 
     Same seed and same day give the same clinic. With `force`, everything in
