@@ -160,3 +160,22 @@ def test_handler_modules_are_imported_only_inside_the_core() -> None:
         if _is_handler_module(t)
     )
     assert offenders == []
+
+
+def _readme_map() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    return [line.split()[0] for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_map_matches_the_folders() -> None:
+    listed = _readme_map()
+    assert all(entry.endswith("/") for entry in listed), listed
+    missing = [entry for entry in listed if not (ROOT / entry).is_dir()]
+    assert missing == [], "the README's map names folders that do not exist"
+    packages = {
+        f"{path.parent.relative_to(ROOT).as_posix()}/"
+        for top in PRODUCT
+        for path in (ROOT / top).rglob("__init__.py")
+    }
+    assert packages - set(listed) == set(), "add these packages to the README's map"
