@@ -6,7 +6,7 @@ harder case than the target's; --practitioners 30 measures on a copy of the
 database cut down to the first 30 practitioners (the others' appointments
 removed and their accounts deactivated), for the target itself.
 
-What is timed, and how, is in ui/today_timing.py: from the day step to the
+What is timed, and how, is in tools/today_timing.py: from the day step to the
 new day painted, cold (nothing fetched ahead) and ahead (the neighbouring
 days fetched while the desk looks at the current one, as the view does).
 

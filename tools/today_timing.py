@@ -59,7 +59,7 @@ def _switch(view: TodayView, step: int) -> float:
     view.loaded.connect(loop.quit)
     QTimer.singleShot(60_000, loop.quit)
     started = time.perf_counter()
-    view._move(step)
+    view.step_days(step)
     if not view.is_loaded():
         loop.exec()
     view.loaded.disconnect(loop.quit)
@@ -88,11 +88,11 @@ def time_day_switches(ctx: AppContext, steps: int, service_prefix: str) -> Switc
         view.prefetch = False
         cold = []
         for i in range(steps):
-            view._invalidate(meta=False)
+            view.forget_loaded_days()
             cold.append(_switch(view, 1 if i % 2 == 0 else -1))
 
         view.prefetch = True
-        view._invalidate(meta=False)
+        view.forget_loaded_days()
         _switch(view, 1)
         ahead = []
         for i in range(steps):

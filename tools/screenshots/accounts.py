@@ -2,8 +2,8 @@
 the staff page, the idle lock, a practitioner's own profile, an applicant's
 page and the application form (numbered from 40, after the pages).
 
-Kept apart from ui/screenshots.py, which calls in here, so the page loop
-stays short. Rendering only reads: nothing here writes to the database (a
+Kept apart from `render`, which calls in here, so the page loop stays
+short. Rendering only reads: nothing here writes to the database (a
 sample document is drawn in memory when the demo's applicant sent none).
 """
 
@@ -12,12 +12,11 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QThreadPool
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QThreadPool
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.engine import make_url
 
@@ -30,13 +29,21 @@ from desktop_app.staff.commands import DocumentUpload, SubmitApplication
 from desktop_app.staff.queries import StaffRow
 from models.enums import PractitionerStatus, Role
 from tools.sample_documents import licence_png, photo_png
+from tools.screenshots.support import (
+    centre_over,
+    close,
+    open_window,
+    save,
+    save_with_dialog,
+    settled,
+    wait_until,
+)
 from ui.audit.page import AuditLogView
 from ui.kit.ops import pending_operations
 from ui.kit.page import View
 from ui.practitioners.application_form import ApplicationForm
 from ui.practitioners.document_viewer import DocumentViewer, render_document
 from ui.practitioners.page import PractitionersView
-from ui.shell.main_window import MainWindow
 from ui.staff.page import StaffView
 
 # Pages shown in this series rather than in the page loops (names as in the files).
@@ -46,27 +53,15 @@ SAMPLE_APPLICANT = ("Sofia Marin", "Speech and language therapist", "SL-204518")
 EXTRA_SCREENS = ("40-application-review.png", "42-idle-lock.png", "45-application-form.png")
 
 
-def _helpers() -> tuple[Callable[..., None], Callable[[QWidget, Path], Path]]:
-    # ui.screenshots imports this module; importing it back at call time avoids a cycle.
-    from tools.screenshots import render as screenshots
-
-    return screenshots.wait_until, screenshots._save
-
-
-def _settled(view: View) -> Callable[[], bool]:
-    return lambda: view.is_loaded() and pending_operations() == 0
-
-
 def prepare_page(view: View) -> None:
     """Make a page in the main loop show what it is for, before it is saved."""
-    wait_until, _ = _helpers()
     if isinstance(view, PractitionersView):
         # The review of an application has its own screenshot (40); here, a profile.
         view.show_practitioners()
         approved = [r for r in view.model.rows if r.status is PractitionerStatus.APPROVED]
         if approved:
             view.select_practitioner(approved[0].id)
-        wait_until(_settled(view))
+        wait_until(settled(view))
     elif isinstance(view, AuditLogView) and view.proxy.rowCount():
         # The newest change that carries details, so the detail pane has something to show.
         for r in range(min(view.proxy.rowCount(), 50)):
@@ -75,33 +70,7 @@ def prepare_page(view: View) -> None:
             entry = view.selected_entry()
             if entry is not None and entry.changes:
                 break
-        wait_until(_settled(view))
-
-
-def _with_dialog(window: QWidget, dialog: QWidget, path: Path) -> Path:
-    """The window with a dialog drawn where it is (an offscreen grab has no dialogs)."""
-    shot = window.grab()
-    offset = dialog.mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0))
-    painter = QPainter(shot)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    frame = QRect(offset, dialog.size())
-    # A soft shadow and a frame stand in for the window manager's decoration.
-    for spread, alpha in ((6, 10), (3, 16), (1, 24)):
-        painter.fillRect(
-            frame.adjusted(-spread, -spread + 3, spread, spread + 3), QColor(0, 0, 0, alpha)
-        )
-    painter.drawPixmap(offset, dialog.grab())
-    painter.setPen(QPen(QColor("#9aa5b1"), 1))
-    painter.drawRect(frame.adjusted(0, 0, -1, -1))
-    painter.end()
-    if not shot.save(str(path)):
-        raise OSError(f"could not write {path}")
-    return path
-
-
-def _centre_over(dialog: QWidget, window: QWidget, dx: int = 0) -> None:
-    centre = window.mapToGlobal(window.rect().center())
-    dialog.move(centre.x() - dialog.width() // 2 + dx, centre.y() - dialog.height() // 2)
+        wait_until(settled(view))
 
 
 def _beside(dialog: QWidget, window: QWidget) -> None:
@@ -109,37 +78,21 @@ def _beside(dialog: QWidget, window: QWidget) -> None:
     dialog.move(top_left)
 
 
-def _window(ctx: AppContext, actor: Actor) -> MainWindow:
-    from tools.screenshots import render as screenshots
-
-    window = MainWindow(ctx, actor)
-    window.resize(screenshots.WINDOW_SIZE)
-    window.show()
-    screenshots.wait_until(lambda: window.clinic_settings is not None)
-    return window
-
-
-def _close(window: QWidget) -> None:
-    window.close()
-    window.deleteLater()
-
-
 def render_account_screens(
     ctx: AppContext, staff: list[StaffRow], manager: Actor, out_dir: Path
 ) -> list[Path]:
-    wait_until, save = _helpers()
     paths: list[Path] = []
 
     # 40: an application under review, its licence open in the viewer.
     paths.append(_application_review(ctx, manager, out_dir / "40-application-review.png"))
 
-    window = _window(ctx, manager)
+    window = open_window(ctx, manager)
     try:
         # 41: the staff page, a front-desk account selected.
         staff_view = window.show_page("staff")
         assert isinstance(staff_view, StaffView)
         staff_view.ensure_loaded()
-        wait_until(_settled(staff_view))
+        wait_until(settled(staff_view))
         desk = next((s for s in staff if Role.FRONT_DESK in s.roles), None)
         if desk is not None:
             staff_view.select_account(desk.id)
@@ -148,16 +101,16 @@ def render_account_screens(
         # 42: the idle lock over the Today page.
         today = window.show_page(window.pages[0].key)
         today.ensure_loaded()
-        wait_until(_settled(today))
+        wait_until(settled(today))
         window.idle_lock.lock()
         lock = window.idle_lock.dialog
         assert lock is not None
         wait_until(lambda: lock.isVisible())
-        _centre_over(lock, window)
-        paths.append(_with_dialog(window, lock, out_dir / "42-idle-lock.png"))
+        centre_over(lock, window)
+        paths.append(save_with_dialog(window, lock, out_dir / "42-idle-lock.png"))
         window.idle_lock.unlock()
     finally:
-        _close(window)
+        close(window)
 
     # 43: a practitioner's own profile.
     approved = {
@@ -192,20 +145,19 @@ def render_account_screens(
 
 
 def _application_review(ctx: AppContext, manager: Actor, path: Path) -> Path:
-    wait_until, save = _helpers()
     with _with_documents(ctx) as (review_ctx, applicant_id):
-        window = _window(review_ctx, manager)
+        window = open_window(review_ctx, manager)
         # The copy's own path would show; it is the same clinic.
         window.database_label.setText(f"Database: {ctx.database_label}")
         try:
             view = window.show_page("practitioners")
             assert isinstance(view, PractitionersView)
             view.ensure_loaded()
-            wait_until(_settled(view))
+            wait_until(settled(view))
             view.show_applications()
             if applicant_id is not None:
                 view.select_practitioner(applicant_id)
-            wait_until(_settled(view))
+            wait_until(settled(view))
             if view.profile is None or view.tabs.currentIndex() != 0:
                 return save(window, path)
             viewer = _document_for(view)
@@ -213,11 +165,11 @@ def _application_review(ctx: AppContext, manager: Actor, path: Path) -> Path:
             viewer.resize(640, 600)
             _beside(viewer, window)
             wait_until(lambda: viewer.is_loaded() and pending_operations() == 0)
-            shot = _with_dialog(window, viewer, path)
+            shot = save_with_dialog(window, viewer, path)
             viewer.close()
             return shot
         finally:
-            _close(window)
+            close(window)
 
 
 @contextmanager
@@ -275,15 +227,14 @@ def _with_documents(ctx: AppContext) -> Iterator[tuple[AppContext, uuid.UUID | N
 
 
 def _page_shot(ctx: AppContext, actor: Actor, key: str, path: Path) -> Path:
-    wait_until, save = _helpers()
-    window = _window(ctx, actor)
+    window = open_window(ctx, actor)
     try:
         view = window.show_page(key)
         view.ensure_loaded()
-        wait_until(_settled(view))
+        wait_until(settled(view))
         return save(window, path)
     finally:
-        _close(window)
+        close(window)
 
 
 def _document_for(view: PractitionersView) -> DocumentViewer:
@@ -312,7 +263,6 @@ def _document_for(view: PractitionersView) -> DocumentViewer:
 
 
 def _application_form(ctx: AppContext, path: Path) -> Path:
-    wait_until, save = _helpers()
     form = ApplicationForm(ctx)
     form.name.setText("Sofia Marin")
     form.email.setText("sofia.marin@example.com")

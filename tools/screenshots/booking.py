@@ -9,13 +9,11 @@ nothing (no hold, no audit entry).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QWidget
 
 from desktop_app.availability import slot_queries
 from desktop_app.availability.slot_engine import Slot
@@ -32,7 +30,14 @@ from desktop_app.credits import ledger
 from desktop_app.kernel.actor import Actor
 from desktop_app.staff.queries import StaffRow
 from models.enums import AppointmentStatus, Role
-from tools.screenshots.accounts import _centre_over, _close, _window, _with_dialog
+from tools.screenshots.support import (
+    centre_over,
+    close,
+    open_window,
+    save,
+    save_with_dialog,
+    wait_until,
+)
 from ui.booking.appointment_actions import CancelDialog
 from ui.booking.booking_dialog import BookingDialog, combo_index
 from ui.kit.ops import pending_operations
@@ -45,7 +50,7 @@ DIALOG_SIZE = (1180, 720)
 CANCEL_LOOKAHEAD = timedelta(days=14)
 
 
-def show_today_example(view: TodayView, wait_until: Callable[[Callable[[], bool]], None]) -> None:
+def show_today_example(view: TodayView) -> None:
     """Free times for the service with the most of them in the columns on screen."""
     data, layout = view.data, view.day_layout
     if data is None or layout is None or not data.meta.services:
@@ -82,8 +87,6 @@ def render_booking_dialog(
     ctx: AppContext,
     staff: list[StaffRow],
     out_dir: Path,
-    wait_until: Callable[[Callable[[], bool]], None],
-    save: Callable[[QWidget, Path], Path],
 ) -> list[Path]:
     """20-booking-dialog.png, or nothing when the clinic has nothing to book;
     then 21-cancel-late.png (see `render_cancel_late`)."""
@@ -108,7 +111,7 @@ def render_booking_dialog(
             if slots and (best is None or len(slots) > best[0]):
                 best = (len(slots), service, slots)
     if best is None:
-        return render_cancel_late(ctx, staff, out_dir, wait_until)
+        return render_cancel_late(ctx, staff, out_dir)
     _, service, slots = best
     slot = slots[len(slots) // 3]
     actor = Actor(desk.id, desk.name, desk.roles, "screenshots")
@@ -134,7 +137,7 @@ def render_booking_dialog(
         wait_until(lambda: pending_operations() == 0)
         QThreadPool.globalInstance().waitForDone()
         dialog.deleteLater()
-    return paths + render_cancel_late(ctx, staff, out_dir, wait_until)
+    return paths + render_cancel_late(ctx, staff, out_dir)
 
 
 def _appointment_to_cancel(
@@ -162,7 +165,6 @@ def render_cancel_late(
     ctx: AppContext,
     staff: list[StaffRow],
     out_dir: Path,
-    wait_until: Callable[[Callable[[], bool]], None],
 ) -> list[Path]:
     """21-cancel-late.png: the cancel dialog over the Today page, as a manager
     sees it for an appointment paid with credits, returning them ticked with
@@ -173,7 +175,7 @@ def render_cancel_late(
         return []
     row, _ = found
     actor = Actor(manager.id, manager.name, manager.roles, "screenshots")
-    window = _window(ctx, actor)
+    window = open_window(ctx, actor)
     try:
         today = window.show_page(window.pages[0].key)
         today.ensure_loaded()
@@ -187,11 +189,11 @@ def render_cancel_late(
             dialog.policy.override.setChecked(True)
             dialog.policy.reason.setText("Taken to hospital this morning; goodwill")
         dialog.adjustSize()
-        _centre_over(dialog, window)
+        centre_over(dialog, window)
         wait_until(lambda: pending_operations() == 0)
-        path = _with_dialog(window, dialog, out_dir / CANCEL_LATE_SHOT)
+        path = save_with_dialog(window, dialog, out_dir / CANCEL_LATE_SHOT)
         dialog.reject()
         dialog.deleteLater()
         return [path]
     finally:
-        _close(window)
+        close(window)

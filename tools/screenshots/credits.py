@@ -17,6 +17,14 @@ from desktop_app.credits.ledger import credit_packs
 from desktop_app.kernel.actor import Actor
 from models import Client, CreditEntry, CreditEntryKind, Payment
 from models.enums import PaymentMethod
+from tools.screenshots.support import (
+    centre_over,
+    close,
+    open_window,
+    save,
+    save_with_dialog,
+    wait_until,
+)
 from ui.clients.page import ClientsView
 from ui.kit.ops import pending_operations
 
@@ -69,17 +77,12 @@ def example_credit_client(ctx: AppContext) -> tuple[uuid.UUID, str, uuid.UUID] |
 
 
 def render_credit_screens(ctx: AppContext, manager: Actor, out_dir: Path) -> list[Path]:
-    # The shared helpers, imported at call time as the account screens do.
-    from tools.screenshots import render as screenshots
-    from tools.screenshots.accounts import _centre_over, _close, _window, _with_dialog
-
-    wait_until, save = screenshots.wait_until, screenshots._save
     example = example_credit_client(ctx)
     if example is None:
         return []
     client_id, name, payment_id = example
     paths: list[Path] = []
-    window = _window(ctx, manager)
+    window = open_window(ctx, manager)
     try:
         view = window.show_page("clients")
         assert isinstance(view, ClientsView)
@@ -114,19 +117,19 @@ def render_credit_screens(ctx: AppContext, manager: Actor, out_dir: Path) -> lis
             dialog.select_pack(packs[1].id)
         dialog.method_buttons[PaymentMethod.CASH].setChecked(True)
         dialog.adjustSize()
-        _centre_over(dialog, window)
+        centre_over(dialog, window)
         wait_until(lambda: True)
-        paths.append(_with_dialog(window, dialog, out_dir / CREDIT_SCREENS[1]))
+        paths.append(save_with_dialog(window, dialog, out_dir / CREDIT_SCREENS[1]))
         dialog.reject()
 
         view.show_receipt(payment_id=payment_id)
         receipt = view.receipt_window
         assert receipt is not None
         wait_until(lambda: receipt.is_loaded() and pending_operations() == 0)
-        _centre_over(receipt, window)
+        centre_over(receipt, window)
         wait_until(lambda: True)
-        paths.append(_with_dialog(window, receipt, out_dir / CREDIT_SCREENS[2]))
+        paths.append(save_with_dialog(window, receipt, out_dir / CREDIT_SCREENS[2]))
         receipt.close()
     finally:
-        _close(window)
+        close(window)
     return paths

@@ -6,15 +6,9 @@ Used for the documentation and to look at the interface without a display:
 
 from __future__ import annotations
 
-import os
-import sys
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSize
-from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.booking import queries as booking_queries
 from desktop_app.bootstrap import AppContext
@@ -27,56 +21,22 @@ from tools.screenshots.booking import render_booking_dialog, show_today_example
 from tools.screenshots.credits import render_credit_screens
 from tools.screenshots.partners import render_partner_screens
 from tools.screenshots.settings import render_settings_screens
+from tools.screenshots.support import (
+    actor_for,
+    application,
+    close,
+    open_window,
+    save,
+    settled,
+    wait_until,
+)
 from ui.clients.page import ClientsView
 from ui.credits.page import CreditsView
 from ui.kit.ops import pending_operations
-from ui.kit.page import View
 from ui.schedule.page import MyScheduleView
 from ui.shell.first_run import FirstRunWizard
 from ui.shell.login import LoginDialog
-from ui.shell.main_window import MainWindow
 from ui.today.page import TodayView
-
-WINDOW_SIZE = QSize(1280, 800)
-LOAD_TIMEOUT_MS = 30_000
-
-
-def _application() -> QApplication:
-    if QApplication.instance() is None and not _has_display():
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.shell.app import ensure_application
-
-    return ensure_application()
-
-
-def _has_display() -> bool:
-    if sys.platform != "linux":
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def wait_until(condition: Callable[[], bool], timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
-    """Process events until `condition()` holds (background results arrive as events)."""
-    app = QApplication.instance()
-    assert app is not None
-    deadline = QDeadlineTimer(timeout_ms)
-    while not condition():
-        if deadline.hasExpired():
-            raise TimeoutError("the screen did not finish loading in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
-    # Let layouts settle on what was just loaded.
-    app.processEvents()
-
-
-def _save(widget: QWidget, path: Path) -> Path:
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    return path
-
-
-def _actor_for(row: StaffRow) -> Actor:
-    # Rendering only reads; no password is needed to look at the screens.
-    return Actor(row.id, row.name, row.roles, workstation_name())
 
 
 def _first_with(staff: list[StaffRow], role: Role) -> StaffRow | None:
@@ -85,12 +45,12 @@ def _first_with(staff: list[StaffRow], role: Role) -> StaffRow | None:
 
 def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     """Render the login, the first-run wizard and every page of the main window."""
-    _application()
+    application()
     out_dir.mkdir(parents=True, exist_ok=True)
     staff = staff_queries.staff_accounts(ctx.db)
     manager_row = _first_with(staff, Role.MANAGER)
     manager = (
-        _actor_for(manager_row)
+        actor_for(manager_row)
         if manager_row
         else Actor(None, "Manager", frozenset({Role.MANAGER}), workstation_name())
     )
@@ -99,14 +59,14 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     login = LoginDialog(ctx, email=manager_row.email if manager_row else "manager@clinic.example")
     login.show()
     wait_until(lambda: pending_operations() == 0)
-    paths.append(_save(login, out_dir / "01-login.png"))
+    paths.append(save(login, out_dir / "01-login.png"))
     login.close()
     login.deleteLater()
 
     wizard = FirstRunWizard(ctx)
     wizard.show()
     wait_until(lambda: True)
-    paths.append(_save(wizard, out_dir / "02-first-run.png"))
+    paths.append(save(wizard, out_dir / "02-first-run.png"))
     # The same form as a user sees it after pressing Create with a typo.
     wizard.clinic_name.setText("Riverside Therapy Centre")
     wizard.name.setText("Morgan Reyes")
@@ -116,7 +76,7 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     wizard.show_field_errors(wizard.validate())
     wizard.adjustSize()
     wait_until(lambda: True)
-    paths.append(_save(wizard, out_dir / "03-first-run-validation.png"))
+    paths.append(save(wizard, out_dir / "03-first-run-validation.png"))
     wizard.close()
     wizard.deleteLater()
 
@@ -126,14 +86,14 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     )
 
     # The booking dialog as the desk fills it in (20-booking-dialog).
-    paths += render_booking_dialog(ctx, staff, out_dir, wait_until, _save)
+    paths += render_booking_dialog(ctx, staff, out_dir)
 
     # Pages a manager does not have (a practitioner's own), as a practitioner sees them.
     practitioner_row = _first_with(staff, Role.PRACTITIONER)
     if practitioner_row is not None:
         seen = {p.stem.split("-", 1)[1] for p in paths if p.stem[:2].isdigit()}
         paths += _render_pages(
-            ctx, _actor_for(practitioner_row), out_dir, first_number=30, skip=seen | SEPARATE_PAGES
+            ctx, actor_for(practitioner_row), out_dir, first_number=30, skip=seen | SEPARATE_PAGES
         )
     # The account screens (review, staff, idle lock…), numbered from 40.
     paths += render_account_screens(ctx, staff, manager, out_dir)
@@ -175,22 +135,15 @@ def _show_example_client(ctx: AppContext, view: ClientsView) -> None:
     wait_until(
         lambda: view.search_settled() and view.record is not None and view.record.id == client_id
     )
-    wait_until(_settled(view))
-
-
-def _settled(view: View) -> Callable[[], bool]:
-    return lambda: view.is_loaded() and pending_operations() == 0
+    wait_until(settled(view))
 
 
 def _render_pages(
     ctx: AppContext, actor: Actor, out_dir: Path, *, first_number: int, skip: set[str]
 ) -> list[Path]:
-    window = MainWindow(ctx, actor)
-    window.resize(WINDOW_SIZE)
-    window.show()
+    window = open_window(ctx, actor)
     paths: list[Path] = []
     try:
-        wait_until(lambda: window.clinic_settings is not None)
         number = first_number
         # Second looks at a page (another tab), numbered after every page.
         variants: list[tuple[str, MyScheduleView]] = []
@@ -200,27 +153,26 @@ def _render_pages(
                 continue
             view = window.show_page(page.key)
             view.ensure_loaded()
-            wait_until(_settled(view))
+            wait_until(settled(view))
             prepare_page(view)
             if isinstance(view, ClientsView):
                 _show_example_client(ctx, view)
             if isinstance(view, TodayView):
-                show_today_example(view, wait_until)
+                show_today_example(view)
             if isinstance(view, CreditsView):
                 view.show_example()
-                wait_until(_settled(view))
-            paths.append(_save(window, out_dir / f"{number:02d}-{name}.png"))
+                wait_until(settled(view))
+            paths.append(save(window, out_dir / f"{number:02d}-{name}.png"))
             number += 1
             if isinstance(view, MyScheduleView):
                 variants.append((page.key, view))
         for key, schedule_view in variants:
             window.show_page(key)
             schedule_view.show_exceptions_example()
-            wait_until(_settled(schedule_view))
+            wait_until(settled(schedule_view))
             name = key.replace("_", "-")
-            paths.append(_save(window, out_dir / f"{number:02d}-{name}-exceptions.png"))
+            paths.append(save(window, out_dir / f"{number:02d}-{name}-exceptions.png"))
             number += 1
     finally:
-        window.close()
-        window.deleteLater()
+        close(window)
     return paths

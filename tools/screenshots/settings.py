@@ -7,26 +7,15 @@ writes nothing to the database or to the keyring.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-
-from PySide6.QtWidgets import QWidget
 
 from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from tools.screenshots.support import application, close, open_window, save, wait_until
 from ui.kit.ops import pending_operations
 from ui.settings.page import EMAIL_TAB, TEMPLATES_TAB, SettingsView
-from ui.shell.main_window import MainWindow
 
 EXAMPLE_SERVER = "smtp.example.org"
-
-
-def _helpers() -> tuple[Callable[..., None], Callable[[QWidget, Path], Path]]:
-    # ui.screenshots may import this module; importing it back at call time avoids a cycle.
-    from tools.screenshots import render as screenshots
-
-    screenshots._application()
-    return screenshots.wait_until, screenshots._save
 
 
 def fill_email_example(view: SettingsView) -> None:
@@ -54,16 +43,11 @@ def show_template_example(view: SettingsView) -> None:
 
 
 def render_settings_screens(ctx: AppContext, manager: Actor, out_dir: Path) -> list[Path]:
-    wait_until, save = _helpers()
-    from tools.screenshots.render import WINDOW_SIZE
-
+    application()
     out_dir.mkdir(parents=True, exist_ok=True)
-    window = MainWindow(ctx, manager)
-    window.resize(WINDOW_SIZE)
-    window.show()
+    window = open_window(ctx, manager)
     paths: list[Path] = []
     try:
-        wait_until(lambda: window.clinic_settings is not None)
         view = window.show_page("settings")
         assert isinstance(view, SettingsView)
         view.ensure_loaded()
@@ -79,6 +63,5 @@ def render_settings_screens(ctx: AppContext, manager: Actor, out_dir: Path) -> l
         wait_until(lambda: True)
         paths.append(save(window, out_dir / "61-settings-templates.png"))
     finally:
-        window.close()
-        window.deleteLater()
+        close(window)
     return paths

@@ -560,6 +560,14 @@ class TodayView(DataView[DayData]):
         if today is not None:
             self._move((day - today).days - self._offset)
 
+    def step_days(self, days: int) -> None:
+        """Show the day `days` after the one shown (what ← and → do)."""
+        self._move(days)
+
+    def forget_loaded_days(self) -> None:
+        """Drop the days loaded and fetched ahead: the next day shown loads afresh."""
+        self._invalidate(meta=False)
+
     def _service_changed(self) -> None:
         sid = self.service_combo.currentData()
         if isinstance(sid, uuid.UUID) and sid != self._service_id:

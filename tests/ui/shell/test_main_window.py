@@ -144,7 +144,7 @@ def test_today_lists_the_days_appointments(
     assert view.proxy.data(first) == "Aisha Karim"
 
     view.findChild(type(view.today_button), "")  # the toolbar exists
-    view._move(1)
+    view.step_days(1)
     qtbot.waitUntil(lambda: view.is_loaded() and view.model.rowCount() == 0, timeout=10_000)
     assert view.pages.currentWidget() is view.empty
     assert view.today_button.isEnabled()
