@@ -15,7 +15,10 @@ from desktop_app.availability.handlers import HANDLERS as AVAILABILITY
 from desktop_app.booking.handlers import HANDLERS as BOOKING
 from desktop_app.clients.handlers import HANDLERS as CLIENTS
 from desktop_app.clinic.handlers import HANDLERS as CLINIC
-from desktop_app.credits.handlers import HANDLERS as CREDITS
+from desktop_app.credits.adjustment_handlers import HANDLERS as CREDIT_ADJUSTMENTS
+from desktop_app.credits.expiry_handlers import HANDLERS as CREDIT_EXPIRY
+from desktop_app.credits.pack_handlers import HANDLERS as CREDIT_PACKS
+from desktop_app.credits.spending_handlers import HANDLERS as CREDIT_SPENDING
 from desktop_app.demo.handlers import HANDLERS as DEMO
 from desktop_app.infra import schema
 from desktop_app.infra.config import DatabaseChoice
@@ -37,7 +40,10 @@ DOMAIN_HANDLERS: tuple[HandlerTable, ...] = (
     AVAILABILITY,
     CLIENTS,
     BOOKING,
-    CREDITS,
+    CREDIT_PACKS,
+    CREDIT_SPENDING,
+    CREDIT_ADJUSTMENTS,
+    CREDIT_EXPIRY,
     PARTNERS,
     MESSAGING,
     SCHEDULING,

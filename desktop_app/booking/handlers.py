@@ -34,8 +34,8 @@ from desktop_app.booking.errors import NotBookable, SlotTaken
 from desktop_app.booking.events import AppointmentChanged, HoldChanged
 from desktop_app.booking.results import BookingResult, NoteRow
 from desktop_app.clinic.settings import ClinicSettings
-from desktop_app.credits import handlers as credit_handlers
 from desktop_app.credits import results
+from desktop_app.credits import spending_handlers as credit_handlers
 from desktop_app.credits.ledger import credits_held
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.errors import NotFound, PermissionDenied, ValidationError

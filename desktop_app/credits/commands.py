@@ -1,4 +1,4 @@
-"""The credits commands: plain data, handled in desktop_app.credits.handlers."""
+"""The credits commands: plain data, handled in desktop_app.credits.*_handlers."""
 
 from __future__ import annotations
 

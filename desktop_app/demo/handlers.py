@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from desktop_app.demo.catalogue import DEMO_PASSWORD
 from desktop_app.demo.commands import SeedDemoClinic
-from desktop_app.demo.data import SIZES, generate
+from desktop_app.demo.dataset import SIZES
 from desktop_app.demo.events import DemoClinicSeeded
+from desktop_app.demo.generator import generate
 from desktop_app.infra.database import upsert
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.errors import Conflict, ValidationError

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_app.demo.commands import SeedDemoClinic
-from desktop_app.demo.data import SIZES, DemoLogin, DemoSummary
+from desktop_app.demo.dataset import SIZES, DemoLogin, DemoSummary
 from desktop_app.demo.handlers import occupancy
 from desktop_app.infra import schema
 from desktop_app.infra.database import Database

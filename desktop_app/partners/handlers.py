@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from desktop_app.credits.handlers import claim_allocations, lock_client_credits, write_entries
 from desktop_app.credits.ledger import load_lots
+from desktop_app.credits.ledger_writes import claim_allocations, lock_client_credits, write_entries
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.errors import Conflict, NotFound, ValidationError
 from desktop_app.kernel.messagebus import HandlerSpec, HandlerTable, Outcome

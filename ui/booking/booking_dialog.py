@@ -8,7 +8,7 @@ error, can only ever book once. When the slot went to someone else after all,
 the dialog says so and offers the core's alternatives as buttons; whatever
 was typed stays as it was.
 
-Payment (ui/payment_choice.py): at the desk, or with the client's or a
+Payment (payment_choice.py): at the desk, or with the client's or a
 partner organisation's credits, showing what the credits would pay before
 anything is booked. Credits that do not cover the service are refused here
 with the reason, nothing booked; the desk switches to paying at the desk.
@@ -21,79 +21,33 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop_app.availability import slot_queries
 from desktop_app.availability.slot_engine import Slot
-from desktop_app.booking.commands import BookAppointment, PlaceHold, ReleaseHold
+from desktop_app.booking.commands import BookAppointment
 from desktop_app.booking.errors import SlotTaken
 from desktop_app.booking.results import BookingResult
-from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.queries import ServiceRow
-from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.credits.errors import NotEnoughCredits
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
-from desktop_app.staff import queries as staff_queries
-from desktop_app.staff.queries import PractitionerRow
-from models.enums import AppointmentSource
-from ui.booking.payment_choice import PaymentChoicePanel, usable_credits
-from ui.booking.slot_picker import SlotPicker, SlotQuery
-from ui.clients.client_picker import ClientPicker
+from ui.booking.booking_confirmation import ConfirmationPage
+from ui.booking.booking_form import BookingForm
+from ui.booking.booking_message import slot_text as slot_text
+from ui.booking.booking_meta import BookingMeta, load_meta
+from ui.booking.payment_choice import usable_credits
+from ui.booking.slot_hold import SlotHold
+from ui.booking.slot_picker import SlotQuery
 from ui.kit.formatting import long_date, time_range
 from ui.kit.ops import run_in_background
 
 log = logging.getLogger(__name__)
-
-SOURCES = (
-    (AppointmentSource.FRONT_DESK, "At the desk"),
-    (AppointmentSource.PHONE, "On the phone"),
-)
-
-
-@dataclass(frozen=True)
-class BookingMeta:
-    settings: ClinicSettings
-    tz: ZoneInfo
-    today: date
-    services: list[ServiceRow]
-    practitioners: list[PractitionerRow]
-
-
-def load_meta(ctx: Core) -> BookingMeta:
-    """What the dialog's choices are made of (runs on a worker)."""
-    settings = clinic_queries.clinic_settings(ctx.db)
-    tz = ZoneInfo(settings.timezone)
-    return BookingMeta(
-        settings,
-        tz,
-        ctx.clock.now().astimezone(tz).date(),
-        clinic_queries.services(ctx.db),
-        staff_queries.practitioners(ctx.db, bookable_only=True),
-    )
-
-
-def slot_text(slot: Slot, tz: tzinfo, names: dict[uuid.UUID, str]) -> str:
-    start = slot.start.astimezone(tz)
-    who = names.get(slot.practitioner_id, "")
-    return f"{start:%a} {start.day} {start:%b}, {start:%H:%M}" + (f" · {who}" if who else "")
 
 
 def combo_index(combo: QComboBox, value: object) -> int:
@@ -103,12 +57,6 @@ def combo_index(combo: QComboBox, value: object) -> int:
     finds an equal uuid.UUID.
     """
     return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("sectionTitle")
-    return label
 
 
 class BookingDialog(QDialog):
@@ -139,16 +87,12 @@ class BookingDialog(QDialog):
         self._want_practitioner = practitioner_id
         self._want_start = starts_at
         self._walk_in = False
-        self._hold_id: uuid.UUID | None = None
-        self._held_slot: Slot | None = None
-        self._holding = False
-        self._hold_seq = 0
-        self._hold_until: datetime | None = None
-        self._hold_service: uuid.UUID | None = None
+        self.hold = SlotHold(ctx, actor, self)
+        self.hold.held.connect(self._held)
+        self.hold.failed.connect(self._hold_failed)
         self._sending = False
         self._confirm_pending = False
         self._finding_next = False
-        self.alternative_buttons: list[QPushButton] = []
         # Usable credits after a booking paid with them (for the confirmation).
         self.credits_left: int | None = None
         # Off only where nothing may be written (rendering the screenshots).
@@ -164,9 +108,16 @@ class BookingDialog(QDialog):
         self.pages = QStackedWidget()
         outer.addWidget(self.pages)
         self.form_page = self._build_form()
-        self.done_page = self._build_confirmation()
+        self.done_page = ConfirmationPage()
+        self.done_page.done_button.clicked.connect(self.accept)
         self.pages.addWidget(self.form_page)
         self.pages.addWidget(self.done_page)
+        # The confirmation's parts, as tests and the screenshots look at them.
+        self.reference_label = self.done_page.reference_label
+        self.confirmation_details = self.done_page.details
+        self.meeting_label = self.done_page.meeting_label
+        self.copy_button = self.done_page.copy_button
+        self.done_button = self.done_page.done_button
 
         self.client_picker.focus_search()
         if client_id is not None:
@@ -195,168 +146,34 @@ class BookingDialog(QDialog):
 
     # --- building --------------------------------------------------------
 
-    def _build_form(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(24, 18, 24, 16)
-        layout.setSpacing(12)
-
-        self.title = QLabel("New booking")
-        self.title.setObjectName("dialogTitle")
-        self.caption = QLabel(
-            "Find the client, choose the service and a free time, then confirm. "
-            "The time is held for you while you finish."
-        )
-        self.caption.setObjectName("dialogCaption")
-        self.caption.setWordWrap(True)
-        layout.addWidget(self.title)
-        layout.addWidget(self.caption)
-
-        body = QHBoxLayout()
-        body.setSpacing(24)
-        left_holder = QWidget()
-        left_holder.setFixedWidth(380)
-        left = QVBoxLayout(left_holder)
-        left.setContentsMargins(0, 0, 0, 0)
-        left.setSpacing(6)
-        left.addWidget(_section("Client"))
-        self.client_picker = ClientPicker(self.ctx, self.actor, self, visible_rows=5)
+    def _build_form(self) -> BookingForm:
+        form = BookingForm(self.ctx, self.actor, self)
+        self.title, self.caption = form.title, form.caption
+        self.client_picker = form.client_picker
         self.client_picker.client_chosen.connect(self._client_chosen)
         self.client_picker.client_cleared.connect(self._client_cleared)
-        left.addWidget(self.client_picker)
-
-        left.addWidget(_section("Service"))
-        self.service_combo = QComboBox()
-        self.service_combo.setAccessibleName("Service")
-        self.service_combo.setEnabled(False)
+        self.service_combo = form.service_combo
         self.service_combo.currentIndexChanged.connect(self._query_changed)
-        left.addWidget(self.service_combo)
-
-        left.addWidget(_section("Practitioner"))
-        self.practitioner_combo = QComboBox()
-        self.practitioner_combo.setAccessibleName("Practitioner")
-        self.practitioner_combo.setEnabled(False)
+        self.practitioner_combo = form.practitioner_combo
         self.practitioner_combo.currentIndexChanged.connect(self._query_changed)
-        left.addWidget(self.practitioner_combo)
-
-        left.addWidget(_section("The client is"))
-        self.source_combo = QComboBox()
-        self.source_combo.setAccessibleName("Where the client is booking from")
-        for source, label in SOURCES:
-            self.source_combo.addItem(label, source)
-        left.addWidget(self.source_combo)
-
-        left.addWidget(_section("Payment"))
-        self.payment = PaymentChoicePanel(self.ctx, self)
+        self.source_combo = form.source_combo
+        self.payment = form.payment
         self.pay_at_desk = self.payment.pay_at_desk
         self.pay_credits = self.payment.pay_credits
         self.pay_partner = self.payment.pay_partner
         self.payment.group.buttonClicked.connect(lambda _: self._clear_message_if_about_credits())
         self.payment.settled.connect(self._payment_settled)
-        left.addWidget(self.payment)
-        left.addStretch(1)
-        body.addWidget(left_holder)
-
-        right = QVBoxLayout()
-        right.setSpacing(6)
-        right.addWidget(_section("Day and time"))
-        self.slots = SlotPicker(self.ctx, self)
+        self.slots = form.slots
         self.slots.slot_chosen.connect(self._slot_chosen)
         self.slots.wanted_missing.connect(self._wanted_missing)
-        right.addWidget(self.slots, 1)
-        body.addLayout(right, 1)
-        layout.addLayout(body, 1)
-
-        # What went wrong, and the way out (alternative times).
-        self.message_box = QFrame()
-        self.message_box.setObjectName("bookingMessage")
-        message_layout = QVBoxLayout(self.message_box)
-        message_layout.setContentsMargins(12, 8, 12, 8)
-        message_layout.setSpacing(6)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("bookingMessageText")
-        self.error_label.setWordWrap(True)
-        message_layout.addWidget(self.error_label)
-        self.alternatives_row = QHBoxLayout()
-        self.alternatives_row.setSpacing(6)
-        message_layout.addLayout(self.alternatives_row)
-        self.message_box.setVisible(False)
-        layout.addWidget(self.message_box)
-
-        footer = QHBoxLayout()
-        footer.setSpacing(8)
-        self.summary = QLabel()
-        self.summary.setObjectName("bookingSummary")
-        self.summary.setWordWrap(True)
-        footer.addWidget(self.summary, 1)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        self.confirm_button = QPushButton("Confirm booking")
-        self.confirm_button.setObjectName("primaryButton")
-        self.confirm_button.setDefault(True)
+        self.message_box = form.message
+        self.error_label = form.message.text_label
+        self.summary = form.summary
+        form.cancel_button.clicked.connect(self.reject)
+        self.confirm_button = form.confirm_button
         self.confirm_button.clicked.connect(self.confirm)
-        footer.addWidget(cancel)
-        footer.addWidget(self.confirm_button)
-        layout.addLayout(footer)
         self._update_summary()
-        return page
-
-    def _build_confirmation(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("confirmationPage")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(40, 36, 40, 28)
-        layout.setSpacing(10)
-        layout.addStretch(1)
-        card = QFrame()
-        card.setObjectName("confirmationCard")
-        card.setMaximumWidth(620)
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(32, 28, 32, 26)
-        inner.setSpacing(8)
-        tick = QLabel("✓  Booked")
-        tick.setObjectName("confirmationTitle")
-        inner.addWidget(tick)
-        caption = QLabel("Booking reference")
-        caption.setObjectName("dialogCaption")
-        inner.addWidget(caption)
-        self.reference_label = QLabel()
-        self.reference_label.setObjectName("bookingReference")
-        self.reference_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        inner.addWidget(self.reference_label)
-        self.confirmation_details = QLabel()
-        self.confirmation_details.setObjectName("confirmationDetails")
-        self.confirmation_details.setWordWrap(True)
-        self.confirmation_details.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        inner.addWidget(self.confirmation_details)
-        self.meeting_label = QLabel()
-        self.meeting_label.setObjectName("meetingLink")
-        self.meeting_label.setWordWrap(True)
-        self.meeting_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meeting_label.setVisible(False)
-        inner.addWidget(self.meeting_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the booking details, to paste into an e-mail or a chat")
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.clicked.connect(self.copy_confirmation)
-        self.done_button = QPushButton("Done")
-        self.done_button.setObjectName("primaryButton")
-        self.done_button.clicked.connect(self.accept)
-        buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.done_button)
-        inner.addLayout(buttons)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card, 3)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
-        return page
+        return form
 
     # --- state -----------------------------------------------------------
 
@@ -376,7 +193,7 @@ class BookingDialog(QDialog):
 
     @property
     def hold_id(self) -> uuid.UUID | None:
-        return self._hold_id
+        return self.hold.hold_id
 
     def names(self) -> dict[uuid.UUID, str]:
         return {p.id: p.name for p in self.meta.practitioners} if self.meta else {}
@@ -386,7 +203,7 @@ class BookingDialog(QDialog):
         return (
             self.meta is not None
             and self.slots.is_idle()
-            and not self._holding
+            and not self.hold.placing
             and not self._sending
             and not self._finding_next
             and not self.client_picker.is_searching()
@@ -484,7 +301,7 @@ class BookingDialog(QDialog):
         chosen = self.slots.chosen
         service_id = self.service.id if self.service else None
         if chosen is not None and (
-            self._hold_service != service_id
+            self.hold.service_id != service_id
             or self.practitioner_id not in (None, chosen.practitioner_id)
         ):
             # A time for another service or person is no use: let it go.
@@ -557,52 +374,28 @@ class BookingDialog(QDialog):
 
     def _slot_chosen(self, slot: Slot) -> None:
         self._clear_message()
-        if slot == self._held_slot and (self._hold_id is not None or self._holding):
+        if self.hold.covers(slot):
             return
         self._release_hold()
         service = self.service
         if service is None:
             return
-        self._held_slot = slot
-        self._hold_service = service.id
         if not self.place_holds:
+            self.hold.keep(slot, service.id)
             self._update_summary()
             return
-        self._holding = True
-        self._hold_seq += 1
-        seq = self._hold_seq
-        command = PlaceHold(
-            practitioner_id=slot.practitioner_id, service_id=service.id, starts_at=slot.start
-        )
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(
-            self,
-            lambda: bus.handle(command, actor),
-            lambda hold_id: self._held(seq, hold_id),
-            lambda exc: self._hold_failed(seq, exc),
-        )
+        minutes = self.meta.settings.hold_minutes if self.meta else 5
+        self.hold.place(slot, service.id, minutes)
         self._update_summary()
         if self.client_picker.client_id is not None:
             self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _held(self, seq: int, hold_id: uuid.UUID) -> None:
-        if seq != self._hold_seq:
-            # Another time was chosen meanwhile, or the dialog closed: let it go.
-            self._release(hold_id)
-            return
-        self._holding = False
-        self._hold_id = hold_id
-        minutes = self.meta.settings.hold_minutes if self.meta else 5
-        self._hold_until = self.ctx.clock.now() + timedelta(minutes=minutes)
+    def _held(self) -> None:
         self._update_summary()
         if self._confirm_pending:
             self._proceed()
 
-    def _hold_failed(self, seq: int, exc: BaseException) -> None:
-        if seq != self._hold_seq:
-            return
-        self._holding = False
-        self._held_slot = None
+    def _hold_failed(self, exc: BaseException) -> None:
         self._confirm_pending = False
         self._set_busy(False)
         self.slots.clear_choice()
@@ -614,26 +407,7 @@ class BookingDialog(QDialog):
         self._update_summary()
 
     def _release_hold(self) -> None:
-        hold_id = self._hold_id
-        self._hold_id = None
-        self._held_slot = None
-        self._holding = False
-        self._hold_until = None
-        # An answer still on its way for the old slot is then released on arrival.
-        self._hold_seq += 1
-        if hold_id is not None:
-            self._release(hold_id)
-
-    def _release(self, hold_id: uuid.UUID) -> None:
-        bus, actor = self.ctx.bus, self.actor
-
-        def quietly(exc: BaseException) -> None:
-            # It expires by itself in a few minutes; nothing for the user to do.
-            log.warning("could not release hold %s: %s", hold_id, exc)
-
-        run_in_background(
-            self, lambda: bus.handle(ReleaseHold(hold_id=hold_id), actor), lambda _: None, quietly
-        )
+        self.hold.release()
 
     # --- booking ---------------------------------------------------------
 
@@ -660,7 +434,7 @@ class BookingDialog(QDialog):
         Waiting for the credits matters for a walk-in (name, Enter, Enter):
         an Enter faster than the read must not book at the desk a client
         whose credits were going to pay."""
-        if self._holding or not self.payment.is_idle():
+        if self.hold.placing or not self.payment.is_idle():
             self._confirm_pending = True
             return
         self._confirm_pending = False
@@ -685,7 +459,7 @@ class BookingDialog(QDialog):
             service_id=service.id,
             starts_at=slot.start,
             source=self.source_combo.currentData(),
-            hold_id=self._hold_id if self._held_slot == slot else None,
+            hold_id=self.hold.hold_id if self.hold.slot == slot else None,
             payment=self.payment.choice,
         )
         self.sent_commands.append(command)
@@ -710,8 +484,7 @@ class BookingDialog(QDialog):
         self._sending = False
         self.credits_left = credits_left
         # The booking consumed the hold.
-        self._hold_id = None
-        self._held_slot = None
+        self.hold.consumed()
         self.booking = result
         self._show_confirmation(result)
         self.booked.emit(result)
@@ -739,31 +512,23 @@ class BookingDialog(QDialog):
 
     # --- messages --------------------------------------------------------
 
+    @property
+    def alternative_buttons(self) -> list[QPushButton]:
+        return self.message_box.alternative_buttons
+
     def _show_message(self, text: str) -> None:
-        self._clear_alternatives()
-        self.error_label.setText(text)
-        self.message_box.setVisible(True)
+        self.message_box.show_text(text)
 
     def _clear_message(self) -> None:
-        self._clear_alternatives()
-        self.error_label.clear()
-        self.message_box.setVisible(False)
+        self.message_box.clear()
 
     def _clear_message_if_about_client(self) -> None:
-        if "client" in self.error_label.text():
+        if "client" in self.message_box.text():
             self._clear_message()
 
     def _clear_message_if_about_credits(self) -> None:
-        if "credits" in self.error_label.text():
+        if "credits" in self.message_box.text():
             self._clear_message()
-
-    def _clear_alternatives(self) -> None:
-        for button in self.alternative_buttons:
-            self.alternatives_row.removeWidget(button)
-            button.deleteLater()
-        self.alternative_buttons = []
-        while self.alternatives_row.count():
-            self.alternatives_row.takeAt(0)
 
     def _show_taken(self, exc: SlotTaken) -> None:
         self._show_message(
@@ -771,17 +536,9 @@ class BookingDialog(QDialog):
             + (" The next free times:" if exc.alternatives else " Choose another time.")
         )
         tz = self.meta.tz if self.meta else ZoneInfo("UTC")
-        names = self.names()
-        for slot in exc.alternatives:
-            button = QPushButton(slot_text(slot, tz, names))
-            button.setObjectName("alternativeButton")
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _=False, s=slot: self.choose_alternative(s))
-            self.alternative_buttons.append(button)
-            self.alternatives_row.addWidget(button)
-        self.alternatives_row.addStretch(1)
-        if self.alternative_buttons:
-            self.alternative_buttons[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.message_box.show_alternatives(
+            exc.alternatives, tz, self.names(), self.choose_alternative
+        )
 
     def choose_alternative(self, slot: Slot) -> None:
         # An alternative may be with another practitioner than the one chosen.
@@ -810,10 +567,11 @@ class BookingDialog(QDialog):
             f"{start:%a} {start.day} {start:%b}, {time_range(slot.start, slot.end, tz)} · "
             f"{service.name} with {who}"
         )
-        if self._holding:
+        hold = self.hold
+        if hold.placing:
             text += " · holding the time…"
-        elif self._hold_id is not None and self._hold_until is not None:
-            text += f" · held for you until {self._hold_until.astimezone(tz):%H:%M}"
+        elif hold.hold_id is not None and hold.until is not None:
+            text += f" · held for you until {hold.until.astimezone(tz):%H:%M}"
         client = self.client_picker.chosen
         if client is not None:
             text = f"{client.full_name} · {text}"
@@ -826,7 +584,6 @@ class BookingDialog(QDialog):
         service = self.service
         who = self.names().get(result.practitioner_id, "")
         client = self.client_picker.chosen
-        self.reference_label.setText(result.reference)
         lines = [
             f"{long_date(result.starts_at.astimezone(tz).date())}, "
             f"{time_range(result.starts_at, result.ends_at, tz)}",
@@ -835,26 +592,15 @@ class BookingDialog(QDialog):
         if client is not None:
             lines.append(f"Client: {client.full_name}")
         lines.append(self.payment.confirmation_line(result.credits_used, self.credits_left))
-        self.confirmation_details.setText("\n".join(lines))
-        self.meeting_label.setVisible(bool(result.video_link))
-        if result.video_link:
-            self.meeting_label.setText(f"Meeting link: {result.video_link}")
+        self.done_page.show_booking(result, lines)
         self.setWindowTitle(f"Booked — {result.reference}")
         self.pages.setCurrentWidget(self.done_page)
-        self.done_button.setDefault(True)
-        self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def confirmation_text(self) -> str:
-        if self.booking is None:
-            return ""
-        parts = [f"Booking reference: {self.booking.reference}", self.confirmation_details.text()]
-        if self.booking.video_link:
-            parts.append(f"Meeting link: {self.booking.video_link}")
-        return "\n".join(parts)
+        return self.done_page.text() if self.booking is not None else ""
 
     def copy_confirmation(self) -> None:
-        QGuiApplication.clipboard().setText(self.confirmation_text())
-        self.copy_button.setText("Copied")
+        self.done_page.copy()
 
     # --- closing ---------------------------------------------------------
 

@@ -16,9 +16,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -37,10 +34,9 @@ from desktop_app.clients.queries import ClientRecord
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
 from desktop_app.kernel.core import Core
-from desktop_app.kernel.errors import ClinicdeskError
+from desktop_app.kernel.errors import ClinicdeskError, ValidationError
 from desktop_app.kernel.text_search import digits
-from ui.kit.command_dialog import form_error_label
-from ui.kit.ops import run_in_background
+from ui.kit.command_dialog import CommandDialog, set_invalid
 
 # The earliest date the birth date editor offers; also its "not given" value.
 _NO_DATE = QDate(1900, 1, 1)
@@ -50,14 +46,6 @@ _CALENDAR_START = QDate(1985, 1, 1)
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
-
-
-def _set_invalid(widget: QWidget, invalid: bool) -> None:
-    """Mark a field red through the style sheet (property `invalid`)."""
-    if widget.property("invalid") != invalid:
-        widget.setProperty("invalid", invalid)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
 
 
 class BirthDateEdit(QWidget):
@@ -118,7 +106,7 @@ def _duplicate_text(match: PossibleDuplicate) -> str:
     return f"{match.full_name} (same {match.matched_on})\n{contact}"
 
 
-class ClientDialog(QDialog):
+class ClientDialog(CommandDialog):
     """New client (no `record`) or edit of `record`."""
 
     # The saved client's id, after the command committed.
@@ -135,37 +123,26 @@ class ClientDialog(QDialog):
         prefill: str = "",
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
+        title = f"Edit {record.full_name}" if record else "New client"
+        super().__init__(
+            ctx,
+            actor,
+            title=title,
+            caption=(
+                "A name and a phone number or an e-mail address are enough; "
+                "the rest can wait until the first visit."
+            ),
+            action="Save changes" if record else "Register client",
+            parent=parent,
+        )
         self.record = record
         self.client_id: uuid.UUID | None = record.id if record else None
         self.existing_id: uuid.UUID | None = None
         self.duplicates: list[PossibleDuplicate] = []
-        self.saving = False
         self.setObjectName("clientDialog")
-        title = f"Edit {record.full_name}" if record else "New client"
-        self.setWindowTitle(title)
         self.setMinimumWidth(520)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(12)
-        heading = QLabel(title)
-        heading.setObjectName("dialogTitle")
-        caption = QLabel(
-            "A name and a phone number or an e-mail address are enough; "
-            "the rest can wait until the first visit."
-        )
-        caption.setObjectName("dialogCaption")
-        caption.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(caption)
-
-        form = QFormLayout()
-        form.setHorizontalSpacing(16)
-        form.setVerticalSpacing(9)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form = self.form
         self.full_name = QLineEdit()
         self.full_name.setObjectName("fullName")
         self.full_name.setPlaceholderText("First and last name")
@@ -202,22 +179,12 @@ class ClientDialog(QDialog):
         form.addRow("Date of birth", self.birth)
         form.addRow("Emergency contact", emergency)
         form.addRow("Notes", self.notes)
-        layout.addLayout(form)
-
-        self.error_label = form_error_label()
-        layout.addWidget(self.error_label)
-        layout.addWidget(self._build_duplicates())
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        # Under the error line: a possible duplicate, and what to do about it.
+        self.layout_.insertWidget(
+            self.layout_.indexOf(self.error_label) + 1, self._build_duplicates()
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save changes" if record else "Register client")
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.save_button = self.ok_button
+        self.succeeded.connect(self._saved)
 
         if record is not None:
             self._fill(record)
@@ -297,11 +264,18 @@ class ClientDialog(QDialog):
             return UpdateClient(client_id=self.record.id, **common)  # type: ignore[arg-type]
         return RegisterClient(allow_duplicate=allow_duplicate, **common)  # type: ignore[arg-type]
 
+    def build_command(self) -> Command:
+        return self.command()
+
     def save(self) -> None:
-        self._send(self.command())
+        self.submit()
 
     def save_anyway(self) -> None:
-        self._send(self.command(allow_duplicate=True))
+        if self.sending:
+            return
+        command = self.command(allow_duplicate=True)
+        bus, actor = self.ctx.bus, self.actor
+        self.send(lambda: bus.handle(command, actor))
 
     def open_existing(self) -> None:
         item = self.duplicates_list.currentItem() or self.duplicates_list.item(0)
@@ -311,47 +285,39 @@ class ClientDialog(QDialog):
         self.existing_chosen.emit(self.existing_id)
         self.accept()
 
-    def _send(self, command: Command) -> None:
-        if self.saving:
-            return
-        self._set_saving(True)
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(self, lambda: bus.handle(command, actor), self._saved, self._failed)
-
-    def _set_saving(self, saving: bool) -> None:
-        self.saving = saving
-        self.save_button.setEnabled(not saving)
-        self.save_anyway_button.setEnabled(not saving)
-        self.save_button.setText(
-            "Saving…" if saving else ("Save changes" if self.record else "Register client")
-        )
+    def inputs(self) -> list[QWidget]:
+        return [
+            self.full_name,
+            self.phone,
+            self.email,
+            self.birth,
+            self.emergency_name,
+            self.emergency_phone,
+            self.notes,
+            self.save_anyway_button,
+        ]
 
     def _saved(self, result: object) -> None:
-        self._set_saving(False)
         if isinstance(result, uuid.UUID):
             self.client_id = result
         self.saved.emit(self.client_id)
-        self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
+    def show_failure(self, exc: BaseException) -> None:
         if isinstance(exc, DuplicateClient):
             self.show_duplicates(exc.matches)
             return
         self.duplicates_panel.setVisible(False)
-        if isinstance(exc, ClinicdeskError):
-            self.show_error(str(exc))
-        else:
-            self.show_error(f"Something went wrong: {exc}. Nothing was saved; please try again.")
+        super().show_failure(exc)
 
     # --- feedback --------------------------------------------------------
 
     def show_error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.setVisible(True)
+        super().show_error(text)
+        if not text:
+            return
         field = self._field_for(text)
         for candidate in (self.full_name, self.phone, self.email):
-            _set_invalid(candidate, candidate is field)
+            set_invalid(candidate, candidate is field)
         if field is not None:
             field.setFocus()
             field.selectAll()
@@ -396,18 +362,18 @@ class ClientDialog(QDialog):
         # The core lets an edit through only without the clash.
         self.save_anyway_button.setVisible(not editing)
         self.duplicates_panel.setVisible(True)
-        _set_invalid(self.phone, any(m.matched_on == "phone" for m in matches))
-        _set_invalid(self.email, any(m.matched_on == "e-mail" for m in matches))
+        set_invalid(self.phone, any(m.matched_on == "phone" for m in matches))
+        set_invalid(self.email, any(m.matched_on == "e-mail" for m in matches))
         self.open_existing_button.setFocus()
 
     def _edited(self, field: QLineEdit) -> None:
-        _set_invalid(field, False)
+        set_invalid(field, False)
         if field in (self.phone, self.email) and self.duplicates_panel.isVisible():
             # The flag was about the old number or address.
             self.duplicates_panel.setVisible(False)
 
 
-class ArchiveClientDialog(QDialog):
+class ArchiveClientDialog(CommandDialog):
     """Archive with a reason: hidden from search and booking, never deleted."""
 
     archived = Signal(object)
@@ -415,71 +381,51 @@ class ArchiveClientDialog(QDialog):
     def __init__(
         self, ctx: Core, actor: Actor, record: ClientRecord, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
+        super().__init__(
+            ctx,
+            actor,
+            title=f"Archive {record.full_name}?",
+            caption=(
+                "An archived client no longer appears in search and cannot be booked. "
+                "Their record, appointment history and credit ledger are kept."
+            ),
+            action="Archive client",
+            busy_text="Archiving…",
+            danger=True,
+            parent=parent,
+        )
         self.record = record
-        self.saving = False
         self.setObjectName("archiveDialog")
         self.setWindowTitle(f"Archive {record.full_name}")
-        self.setMinimumWidth(460)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(12)
-        heading = QLabel(f"Archive {record.full_name}?")
-        heading.setObjectName("dialogTitle")
-        heading.setWordWrap(True)
-        caption = QLabel(
-            "An archived client no longer appears in search and cannot be booked. "
-            "Their record, appointment history and credit ledger are kept."
-        )
-        caption.setObjectName("dialogCaption")
-        caption.setWordWrap(True)
+        self.title_label.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setObjectName("archiveReason")
         self.reason.setPlaceholderText("Why, e.g. moved away, asked us to close the record")
         self.reason.setMaxLength(500)
-        self.error_label = form_error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.archive_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.archive_button.setText("Archive client")
-        self.archive_button.setObjectName("dangerButton")
+        # The label above the field, across the form's width.
+        reason_box = QWidget()
+        box = QVBoxLayout(reason_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
+        box.addWidget(QLabel("Reason"))
+        box.addWidget(self.reason)
+        self.form.addRow(reason_box)
+        self.archive_button = self.ok_button
         self.archive_button.setEnabled(False)
-        self.buttons.accepted.connect(self.archive)
-        self.buttons.rejected.connect(self.reject)
         self.reason.textChanged.connect(
-            lambda text: self.archive_button.setEnabled(bool(text.strip()) and not self.saving)
+            lambda text: self.archive_button.setEnabled(bool(text.strip()) and not self.sending)
         )
-        layout.addWidget(heading)
-        layout.addWidget(caption)
-        reason_box = QVBoxLayout()
-        reason_box.setSpacing(4)
-        reason_box.addWidget(QLabel("Reason"))
-        reason_box.addWidget(self.reason)
-        layout.addLayout(reason_box)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.succeeded.connect(lambda _result: self.archived.emit(self.record.id))
         self.reason.setFocus()
 
-    def archive(self) -> None:
-        if self.saving or not self.reason.text().strip():
-            return
-        self.saving = True
-        self.archive_button.setEnabled(False)
-        command = ArchiveClient(client_id=self.record.id, reason=self.reason.text())
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(self, lambda: bus.handle(command, actor), self._done, self._failed)
+    def build_command(self) -> Command:
+        if not self.reason.text().strip():
+            raise ValidationError("Give a reason: it is kept with the client's record.")
+        return ArchiveClient(client_id=self.record.id, reason=self.reason.text())
 
-    def _done(self, _result: object) -> None:
-        self.saving = False
-        self.archived.emit(self.record.id)
-        self.accept()
+    def inputs(self) -> list[QWidget]:
+        return [self.reason]
 
-    def _failed(self, exc: BaseException) -> None:
-        self.saving = False
-        self.archive_button.setEnabled(bool(self.reason.text().strip()))
+    def show_failure(self, exc: BaseException) -> None:
         text = str(exc) if isinstance(exc, ClinicdeskError) else f"Something went wrong: {exc}."
-        self.error_label.setText(f"{text} The client was not archived.")
-        self.error_label.setVisible(True)
+        self.show_error(f"{text} The client was not archived.")

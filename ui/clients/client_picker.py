@@ -26,9 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -47,10 +45,11 @@ from desktop_app.clients.commands import RegisterClient
 from desktop_app.clients.errors import DuplicateClient, PossibleDuplicate
 from desktop_app.clients.queries import ClientRow
 from desktop_app.kernel.actor import Actor
+from desktop_app.kernel.commands import Command
 from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.kernel.text_search import digits
-from ui.kit.command_dialog import form_error_label
+from ui.kit.command_dialog import CommandDialog
 from ui.kit.ops import run_in_background
 from ui.kit.widgets import ElidedLabel
 
@@ -462,54 +461,38 @@ def _prefill(typed: str) -> tuple[str, str, str]:
     return typed, "", ""
 
 
-class QuickRegisterDialog(QDialog):
+class QuickRegisterDialog(CommandDialog):
     """Name plus a phone or an e-mail; possible duplicates shown before saving."""
 
     registered = Signal(object)  # ChosenClient
 
     def __init__(self, ctx: Core, actor: Actor, typed: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
+        super().__init__(
+            ctx,
+            actor,
+            title="New client",
+            caption="A name, and a phone number or an e-mail address so we can reach them.",
+            action="Register",
+            busy_text="Registering…",
+            parent=parent,
+        )
         self.result_client: ChosenClient | None = None
-        self._busy = False
-        self.setWindowTitle("New client")
+        self._allow_duplicate = False
+        self._sent: RegisterClient | None = None
         self.setObjectName("quickRegister")
         self.setModal(True)
         self.setMinimumWidth(600)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel("New client")
-        title.setObjectName("dialogTitle")
-        layout.addWidget(title)
-        caption = QLabel("A name, and a phone number or an e-mail address so we can reach them.")
-        caption.setObjectName("dialogCaption")
-        caption.setWordWrap(True)
-        layout.addWidget(caption)
-
         name, phone, email = _prefill(typed)
-        form = QGridLayout()
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(8)
         self.name_edit = QLineEdit(name)
         self.name_edit.setPlaceholderText("First and last name")
         self.phone_edit = QLineEdit(phone)
         self.phone_edit.setPlaceholderText("e.g. 07700 900123")
         self.email_edit = QLineEdit(email)
         self.email_edit.setPlaceholderText("name@example.com")
-        for row, (text, edit) in enumerate(
-            (("Name", self.name_edit), ("Phone", self.phone_edit), ("E-mail", self.email_edit))
-        ):
-            label = QLabel(text)
-            label.setBuddy(edit)
-            form.addWidget(label, row, 0, Qt.AlignmentFlag.AlignVCenter)
-            form.addWidget(edit, row, 1)
-        layout.addLayout(form)
-
-        self.error_label = form_error_label()
-        layout.addWidget(self.error_label)
+        self.form.addRow("Name", self.name_edit)
+        self.form.addRow("Phone", self.phone_edit)
+        self.form.addRow("E-mail", self.email_edit)
 
         # Filled when the core says this may be someone already registered.
         self.duplicates_box = QFrame()
@@ -518,26 +501,16 @@ class QuickRegisterDialog(QDialog):
         self.duplicates_layout.setContentsMargins(12, 10, 12, 10)
         self.duplicates_layout.setSpacing(6)
         self.duplicates_box.setVisible(False)
-        layout.addWidget(self.duplicates_box)
+        self.layout_.insertWidget(self.layout_.indexOf(self.error_label) + 1, self.duplicates_box)
         self.duplicate_buttons: list[QPushButton] = []
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.save_button = self.ok_button
         self.anyway_button = QPushButton("Register anyway")
         self.anyway_button.setAutoDefault(False)
         self.anyway_button.setVisible(False)
         self.anyway_button.clicked.connect(lambda: self.save(allow_duplicate=True))
-        self.save_button = QPushButton("Register")
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(lambda: self.save(allow_duplicate=False))
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.anyway_button)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
+        self.button_row.insertWidget(self.button_row.indexOf(self.save_button), self.anyway_button)
+        self.succeeded.connect(self._saved)
 
         first_empty = next(
             (e for e in (self.name_edit, self.phone_edit) if not e.text()), self.email_edit
@@ -552,49 +525,41 @@ class QuickRegisterDialog(QDialog):
             self._show_duplicates([])
 
     def save(self, *, allow_duplicate: bool) -> None:
-        if self._busy:
-            return
-        command = RegisterClient(
+        self._allow_duplicate = allow_duplicate
+        self.submit()
+
+    def build_command(self) -> Command:
+        self._sent = RegisterClient(
             full_name=self.name_edit.text(),
             phone=self.phone_edit.text() or None,
             email=self.email_edit.text() or None,
-            allow_duplicate=allow_duplicate,
+            allow_duplicate=self._allow_duplicate,
         )
-        self._set_busy(True)
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(
-            self,
-            lambda: bus.handle(command, actor),
-            lambda client_id: self._saved(client_id, command),
-            self._failed,
-        )
+        return self._sent
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.save_button.setEnabled(not busy)
-        self.anyway_button.setEnabled(not busy)
+    def inputs(self) -> list[QWidget]:
+        return [self.name_edit, self.phone_edit, self.email_edit, self.anyway_button]
 
-    def _saved(self, client_id: uuid.UUID, command: RegisterClient) -> None:
-        self._set_busy(False)
-        client = ChosenClient(
+    def _saved(self, client_id: object) -> None:
+        command = self._sent
+        assert isinstance(client_id, uuid.UUID) and command is not None
+        self.result_client = ChosenClient(
             client_id, command.full_name.strip(), command.phone or None, command.email or None
         )
-        self._finish(client)
+        self.registered.emit(self.result_client)
 
     def _finish(self, client: ChosenClient) -> None:
         self.result_client = client
         self.registered.emit(client)
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
+    def show_failure(self, exc: BaseException) -> None:
         if isinstance(exc, DuplicateClient):
             self.error_label.setVisible(False)
             self._show_duplicates(exc.matches)
             return
         text = str(exc) if isinstance(exc, ClinicdeskError) else f"Could not register: {exc}"
-        self.error_label.setText(text)
-        self.error_label.setVisible(True)
+        self.show_error(text)
 
     def _show_duplicates(self, matches: list[PossibleDuplicate]) -> None:
         while self.duplicates_layout.count():

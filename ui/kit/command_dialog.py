@@ -124,9 +124,9 @@ class CommandDialog(QDialog):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(24, 20, 24, 18)
         self.layout_.setSpacing(12)
-        heading = QLabel(title)
-        heading.setObjectName("dialogTitle")
-        self.layout_.addWidget(heading)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("dialogTitle")
+        self.layout_.addWidget(self.title_label)
         self.caption_label = QLabel(caption)
         self.caption_label.setObjectName("dialogCaption")
         self.caption_label.setWordWrap(True)
@@ -142,7 +142,8 @@ class CommandDialog(QDialog):
         self.error_label = form_error_label()
         self.layout_.addWidget(self.error_label)
 
-        buttons = QHBoxLayout()
+        # Cancel and the primary button; a dialog may add its own before them.
+        self.button_row = buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAutoDefault(False)
@@ -164,6 +165,10 @@ class CommandDialog(QDialog):
     def inputs(self) -> list[QWidget]:
         """The fields made read-only while the command is in flight."""
         return []
+
+    def show_failure(self, exc: BaseException) -> None:
+        """Say why the command failed; the dialog stays open as it was."""
+        self.show_error(error_text(exc))
 
     # --- sending ---------------------------------------------------------
 
@@ -211,7 +216,7 @@ class CommandDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.show_error(error_text(exc))
+        self.show_failure(exc)
 
     def reject(self) -> None:
         # A command in flight finishes anyway; closing now would hide its outcome.

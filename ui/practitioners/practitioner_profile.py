@@ -454,8 +454,8 @@ class ProfileEditDialog(CommandDialog):
 
         self.send(save)
 
-    def _failed(self, exc: BaseException) -> None:
-        super()._failed(exc)
+    def show_failure(self, exc: BaseException) -> None:
+        super().show_failure(exc)
         if self._profile_saved:
             self.show_error(
                 f"The profile was saved, but the photo was not: {error_text(exc)} "

@@ -533,7 +533,10 @@ def test_the_ledger_rules_survive_upgrade_and_downgrade(db_url: URL) -> None:
                     )
                 ).scalar_one()
                 # The service takes the same lock before reading lots.
-                from desktop_app.credits.handlers import CREDIT_LOCK_BUCKETS, CREDIT_LOCK_NAMESPACE
+                from desktop_app.credits.ledger_writes import (
+                    CREDIT_LOCK_BUCKETS,
+                    CREDIT_LOCK_NAMESPACE,
+                )
 
                 assert f"{CREDIT_LOCK_NAMESPACE}," in source
                 assert f"& {CREDIT_LOCK_BUCKETS - 1})" in source
