@@ -8,9 +8,10 @@ them anyway, with a reason. Appointments paid at the desk say nothing about
 credits.
 
 The steps are the core's commands; what may follow what is the core's call.
-Buttons are enabled for the moves that make sense in the appointment's
-status, as a guide; a keyboard shortcut always asks the core, so an illegal
-move gets the core's own explanation rather than silence.
+Buttons are enabled for the moves the core's life-cycle table
+(desktop_app.booking.lifecycle) allows from the appointment's status; a
+keyboard shortcut always asks the core, so an illegal move gets the core's
+own explanation rather than silence.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.availability.slot_engine import Slot
-from desktop_app.booking import cancellation
+from desktop_app.booking import cancellation, lifecycle
 from desktop_app.booking.cancellation import CancellationOutlook, credits_text
 from desktop_app.booking.commands import (
     CancelAppointment,
@@ -46,6 +47,7 @@ from desktop_app.booking.commands import (
     StartAppointment,
 )
 from desktop_app.booking.errors import SlotTaken
+from desktop_app.booking.lifecycle import Action
 from desktop_app.booking.queries import AppointmentRow
 from desktop_app.booking.results import BookingResult
 from desktop_app.clinic import queries as clinic_queries
@@ -63,59 +65,56 @@ from ui.kit.command_dialog import ReasonDialog, form_error_label, open_in_place
 from ui.kit.formatting import time_range
 from ui.kit.ops import run_in_background
 
-BOOKED = AppointmentStatus.BOOKED
-CHECKED_IN = AppointmentStatus.CHECKED_IN
-IN_PROGRESS = AppointmentStatus.IN_PROGRESS
-
 
 @dataclass(frozen=True)
 class Step:
-    key: str
+    action: Action
     label: str
     shortcut: str
-    # Where the step makes sense (the core has the final word).
-    allowed: frozenset[AppointmentStatus]
     make: Callable[[uuid.UUID], Command]
     done: str  # "Checked in" → "Checked in Amelia Hughes (RT0001)."
+
+    @property
+    def key(self) -> str:
+        return self.action.value
+
+    @property
+    def allowed(self) -> frozenset[AppointmentStatus]:
+        """Where the step makes sense: the core's life-cycle table."""
+        return lifecycle.TRANSITIONS[self.action].sources
 
 
 STEPS: tuple[Step, ...] = (
     Step(
-        "check_in",
+        Action.CHECK_IN,
         "Check in",
         "C",
-        frozenset({BOOKED}),
         lambda a: CheckInAppointment(appointment_id=a),
         "Checked in",
     ),
     Step(
-        "start",
+        Action.START,
         "Start",
         "S",
-        frozenset({BOOKED, CHECKED_IN}),
         lambda a: StartAppointment(appointment_id=a),
         "Started the session of",
     ),
     Step(
-        "complete",
+        Action.COMPLETE,
         "Complete",
         "D",
-        frozenset({BOOKED, CHECKED_IN, IN_PROGRESS}),
         lambda a: CompleteAppointment(appointment_id=a),
         "Completed the session of",
     ),
     Step(
-        "no_show",
+        Action.NO_SHOW,
         "No-show",
         "X",
-        frozenset({BOOKED, CHECKED_IN}),
         lambda a: MarkNoShow(appointment_id=a),
         "Marked as a no-show:",
     ),
 )
 STEP_BY_KEY = {s.key: s for s in STEPS}
-CANCELLABLE = frozenset({BOOKED, CHECKED_IN})
-MOVABLE = frozenset({BOOKED})
 
 
 def appointment_line(row: AppointmentRow, tz: ZoneInfo) -> str:
@@ -215,7 +214,7 @@ class AppointmentActions(QObject):
         self.dialog: QDialog | None = None
 
     def run(self, step: Step, row: AppointmentRow) -> None:
-        if step.key == "no_show":
+        if step.action is Action.NO_SHOW:
             self._no_show(step, row)
             return
         self._send(step, row)
@@ -234,10 +233,7 @@ class AppointmentActions(QObject):
     def may_return_credits(self, row: AppointmentRow) -> bool:
         """Whether to offer "Return credits…": a manager, after a late
         cancellation or a no-show kept them (the core says if none are held)."""
-        return _is_manager(self.actor) and row.status in (
-            AppointmentStatus.CANCELLED,
-            AppointmentStatus.NO_SHOW,
-        )
+        return _is_manager(self.actor) and not lifecycle.took_place(row.status)
 
     def return_credits(self, row: AppointmentRow) -> ReasonDialog:
         appointment_id = row.id
@@ -713,8 +709,5 @@ class RescheduleDialog(QDialog):
 
 
 def enabled_steps(status: AppointmentStatus) -> dict[str, bool]:
-    """Which buttons to offer for an appointment in `status`."""
-    out = {s.key: status in s.allowed for s in STEPS}
-    out["cancel"] = status in CANCELLABLE
-    out["reschedule"] = status in MOVABLE
-    return out
+    """Which buttons to offer for an appointment in `status` (the core's table)."""
+    return lifecycle.enabled(status)

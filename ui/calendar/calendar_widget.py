@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from desktop_app.booking import lifecycle
 from desktop_app.booking.queries import AppointmentRow
 from models.enums import AppointmentStatus
 from ui.kit.formatting import APPOINTMENT_STATUS_COLOURS, APPOINTMENT_STATUS_LABELS, time_range
@@ -60,8 +61,6 @@ COLUMN_LINE = QColor("#dfe4ea")
 TEXT = QColor("#1f2933")
 MUTED = QColor("#66788a")
 NOW_LINE = QColor("#d64545")
-# Statuses whose appointment the core lets a desk move.
-MOVABLE = frozenset({AppointmentStatus.BOOKED})
 
 
 @dataclass(frozen=True)
@@ -425,7 +424,7 @@ class CalendarWidget(QWidget):
         return None
 
     def _is_movable(self, row: AppointmentRow) -> bool:
-        return self.movable and row.status in MOVABLE and row.id not in self._pending
+        return self.movable and lifecycle.is_movable(row.status) and row.id not in self._pending
 
     def _slot_at(self, pos: QPointF) -> tuple[int, int, float] | None:
         """(column, lane, minute) of a point in the grid."""
