@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.availability import weekly_blocks
 from desktop_app.availability.commands import (
     AddClinicHoliday,
     AddRecurringException,
@@ -43,6 +44,7 @@ from desktop_app.availability.commands import (
     UpdateScheduleSettings,
 )
 from desktop_app.availability.queries import HolidayRow, OverrideRow, ScheduleView, SettingsRow
+from desktop_app.availability.weekly_blocks import time_of
 from desktop_app.kernel.commands import Command
 from ui.kit.formatting import AMBER, BLUE, RED, VIOLET, long_date
 from ui.schedule.schedule_dialogs import (
@@ -56,7 +58,7 @@ from ui.schedule.schedule_dialogs import (
     pydate,
     qdate,
 )
-from ui.schedule.week_grid import Block, duration_text, time_of
+from ui.schedule.week_grid import Block, duration_text
 
 # Runs a command in the background; calls the function with its result once
 # the core has accepted it. A refusal is shown by the view.
@@ -434,7 +436,7 @@ class ExceptionsPanel(QWidget):
     def _description(self, day: date) -> list[str]:
         parts: list[str] = []
         if day < self._today:
-            parts.append("This date has passed; exceptions are for today or later.")
+            parts.append(weekly_blocks.PAST_EXCEPTION_HINT)
         if holiday := self._holidays.get(day):
             parts.append(f"Clinic holiday: {holiday.name}. No one is bookable on this date.")
         override = self._overrides.get(day)

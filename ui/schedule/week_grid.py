@@ -39,10 +39,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from desktop_app.availability import weekly_blocks
+from desktop_app.availability.weekly_blocks import (
+    MINUTES_PER_DAY,
+    WEEKDAYS,
+    Problem,
+    WeekBlock,
+    hm_minutes,
+    minutes_of,
+)
 from ui.kit.resources import ACCENT
 
-MINUTES_PER_DAY = 24 * 60
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = WEEKDAYS
 WEEKDAY_SHORT = tuple(name[:3] for name in WEEKDAY_NAMES)
 
 # The hours shown when no block lies outside them: a clinic's ordinary day.
@@ -68,18 +76,6 @@ MUTED = QColor("#66788a")
 PROBLEM = QColor("#c0392b")
 
 
-def minutes_of(t: time) -> int:
-    return t.hour * 60 + t.minute
-
-
-def time_of(minutes: int) -> time:
-    return time(minutes // 60, minutes % 60)
-
-
-def hm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def duration_text(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
@@ -87,48 +83,13 @@ def duration_text(minutes: int) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
-@dataclass(frozen=True)
-class Block:
-    """One block of weekly hours, in minutes after local midnight."""
-
-    weekday: int  # 0 = Monday
-    start: int
-    end: int
-    # Empty: every service the practitioner offers.
-    service_ids: frozenset[uuid.UUID] = frozenset()
-    room: str | None = None
-
-    @property
-    def duration(self) -> int:
-        return self.end - self.start
-
-    @property
-    def times(self) -> str:
-        return f"{hm(self.start)}–{hm(self.end)}"
-
-    def overlaps(self, other: Block) -> bool:
-        return self.weekday == other.weekday and self.start < other.end and other.start < self.end
-
-    def normalised(self) -> Block:
-        """Equal to what the core stores for it (a blank room is no room)."""
-        room = self.room.strip() if self.room else ""
-        return replace(self, room=room or None)
+# One block of weekly hours: the core's (its rules are the core's too).
+Block = WeekBlock
 
 
 def sorted_blocks(blocks: Iterable[Block]) -> tuple[Block, ...]:
     """A canonical order, so two edits that give the same week compare equal."""
-    return tuple(
-        sorted(
-            (b.normalised() for b in blocks),
-            key=lambda b: (
-                b.weekday,
-                b.start,
-                b.end,
-                sorted(map(str, b.service_ids)),
-                b.room or "",
-            ),
-        )
-    )
+    return weekly_blocks.canonical(blocks)
 
 
 class _Zone(Enum):
@@ -241,24 +202,14 @@ class WeekGrid(QWidget):
 
     def problems(self) -> set[int]:
         """Blocks the core would refuse: overlapping another, off the grid, or empty."""
-        bad: set[int] = set()
-        for i, block in enumerate(self._blocks):
-            if (
-                block.end <= block.start
-                or block.start % self._interval
-                or (block.end % self._interval)
-            ):
-                bad.add(i)
-            for j in range(i + 1, len(self._blocks)):
-                if block.overlaps(self._blocks[j]):
-                    bad.update((i, j))
-        return bad
+        return weekly_blocks.problem_blocks(self._blocks, self._interval)
 
     def problem_text(self, index: int) -> str:
         block = self._blocks[index]
-        if block.end <= block.start:
+        problem = weekly_blocks.minutes_problem(block.start, block.end, self._interval)
+        if problem is Problem.EMPTY:
             return "The end must be after the start."
-        if block.start % self._interval or block.end % self._interval:
+        if problem is Problem.OFF_GRID:
             return f"Off the {self._interval}-minute slot grid."
         for j, other in enumerate(self._blocks):
             if j != index and block.overlaps(other):
@@ -352,8 +303,7 @@ class WeekGrid(QWidget):
     # --- snapping ----------------------------------------------------------
 
     def _max_end(self, *, extend: bool = False) -> int:
-        # A weekly block ends on the same day: 24:00 is not a wall-clock time.
-        last_point = (MINUTES_PER_DAY - 1) // self._interval * self._interval
+        last_point = weekly_blocks.latest_end(self._interval)
         return last_point if extend else min(self.visible_range()[1], last_point)
 
     def _floor(self, minute: float) -> int:
@@ -678,7 +628,7 @@ class WeekGrid(QWidget):
                 painter.drawText(
                     QRectF(4, y + 1, GUTTER - 14, label_height),
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                    hm(minute),
+                    hm_minutes(minute),
                 )
         painter.setPen(QPen(HOUR_LINE, 1))
         for weekday in range(8):
@@ -840,7 +790,7 @@ class WeekGrid(QWidget):
         # Too narrow for "09:00–12:30" (blocks side by side): start and end on two lines.
         fits = metrics.horizontalAdvance(block.times) <= inner.width()
         if not fits and inner.height() >= 2 * metrics.height() - 4:
-            times = [hm(block.start), f"–{hm(block.end)}"]
+            times = [hm_minutes(block.start), f"–{hm_minutes(block.end)}"]
         y = inner.top()
         for text in times:
             painter.drawText(
