@@ -65,9 +65,11 @@ from models.enums import PractitionerStatus, Role
 from ui.kit.formatting import PRACTITIONER_STATUS_LABELS
 from ui.kit.ops import run_in_background
 from ui.kit.page import DataView, empty_state
+from ui.schedule.exceptions_panel import ExceptionsPanel
 from ui.schedule.schedule_dialogs import BlockDialog
-from ui.schedule.schedule_panels import ExceptionsPanel, SettingsPanel
-from ui.schedule.week_grid import Block, WeekGrid, sorted_blocks
+from ui.schedule.settings_panel import SettingsPanel
+from ui.schedule.week_grid import WeekGrid
+from ui.schedule.week_layout import Block, sorted_blocks
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ from desktop_app.availability import weekly_blocks
 from desktop_app.availability.weekly_blocks import minutes_of, time_of
 from desktop_app.clinic.queries import ServiceRow
 from ui.kit.command_dialog import form_error_label
-from ui.schedule.week_grid import WEEKDAY_NAMES, Block
+from ui.schedule.week_layout import WEEKDAY_NAMES, Block
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
