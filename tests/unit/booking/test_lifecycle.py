@@ -22,15 +22,15 @@ def test_every_transition_is_a_command_the_booking_handlers_take() -> None:
 
 def test_the_designed_life_cycle() -> None:
     # booked → checked_in → in_progress → completed, or cancelled / no_show.
-    assert NEXT == {
+    assert {
         S.BOOKED: {S.CHECKED_IN, S.IN_PROGRESS, S.COMPLETED, S.CANCELLED, S.NO_SHOW},
         S.CHECKED_IN: {S.IN_PROGRESS, S.COMPLETED, S.CANCELLED, S.NO_SHOW},
         S.IN_PROGRESS: {S.COMPLETED},
         S.COMPLETED: set(),
         S.CANCELLED: set(),
         S.NO_SHOW: set(),
-    }
-    assert lifecycle.FINAL == {S.COMPLETED, S.CANCELLED, S.NO_SHOW}
+    } == NEXT
+    assert {S.COMPLETED, S.CANCELLED, S.NO_SHOW} == lifecycle.FINAL
 
 
 @pytest.mark.parametrize(
@@ -95,5 +95,5 @@ def test_require_lets_an_allowed_move_pass() -> None:
 
 def test_what_took_place_and_what_occupies_time() -> None:
     assert {s for s in S if not lifecycle.took_place(s)} == {S.CANCELLED, S.NO_SHOW}
-    assert lifecycle.OCCUPIES_TIME == {S.BOOKED, S.CHECKED_IN, S.IN_PROGRESS, S.COMPLETED}
+    assert {S.BOOKED, S.CHECKED_IN, S.IN_PROGRESS, S.COMPLETED} == lifecycle.OCCUPIES_TIME
     assert set(lifecycle.STATUS_WORDS) == set(S)
