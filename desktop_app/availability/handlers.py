@@ -7,14 +7,13 @@ anywhere refuses the whole change with a message that says which and why.
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from desktop_app.availability import slot_engine
+from desktop_app.availability import slot_engine, weekly_blocks
 from desktop_app.availability.commands import (
     AddClinicHoliday,
     AddRecurringException,
@@ -27,6 +26,7 @@ from desktop_app.availability.commands import (
     WeeklyBlockInput,
 )
 from desktop_app.availability.events import AvailabilityChanged
+from desktop_app.availability.weekly_blocks import WEEKDAYS
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -46,12 +46,7 @@ from models import (
     WeeklyRule,
 )
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SCHEDULE_EDITORS = frozenset({Role.PRACTITIONER, Role.MANAGER})
-
-
-def _hm(t: time) -> str:
-    return t.strftime("%H:%M")
 
 
 def practitioner_for_edit(
@@ -91,39 +86,19 @@ def _settings_row(uow: UnitOfWork, practitioner_id: uuid.UUID) -> ScheduleSettin
 
 
 def _check_range(start: time, end: time, interval_min: int, where: str) -> None:
-    if end <= start:
-        raise ValidationError(
-            f"{where}: the end ({_hm(end)}) must be after the start ({_hm(start)})."
-        )
-    for t in (start, end):
-        if t.second or t.microsecond or (t.hour * 60 + t.minute) % interval_min:
-            raise ValidationError(
-                f"{where}: {_hm(t)} is off the {interval_min}-minute slot grid; "
-                f"use a time on the grid (e.g. {_hm(_grid_floor(t, interval_min))})."
-            )
-
-
-def _grid_floor(t: time, interval_min: int) -> time:
-    minutes = (t.hour * 60 + t.minute) // interval_min * interval_min
-    return time(minutes // 60, minutes % 60)
+    if error := weekly_blocks.range_error(start, end, interval_min, where):
+        raise ValidationError(error)
 
 
 def _check_no_overlap(ranges: list[tuple[time, time]], where: str) -> None:
-    ordered = sorted(ranges)
-    for (s1, e1), (s2, e2) in itertools.pairwise(ordered):
-        if s2 < e1:
-            raise ValidationError(
-                f"{where}: {_hm(s1)}–{_hm(e1)} and {_hm(s2)}–{_hm(e2)} overlap; "
-                "join them into one block or move one."
-            )
+    if error := weekly_blocks.overlap_error(ranges, where):
+        raise ValidationError(error)
 
 
 def _check_not_past(uow: UnitOfWork, practitioner: Practitioner, day: date) -> None:
     today = uow.clock.now().astimezone(practitioner_zone(uow, practitioner)).date()
-    if day < today:
-        raise ValidationError(
-            f"{day.isoformat()} is in the past; exceptions are for today or later."
-        )
+    if error := weekly_blocks.past_exception_error(day, today):
+        raise ValidationError(error)
 
 
 def _validate_weekly(blocks: tuple[WeeklyBlockInput, ...], interval_min: int) -> None:
@@ -148,14 +123,14 @@ def set_weekly_rules(uow: UnitOfWork, cmd: SetWeeklyRules, actor: Actor) -> Outc
     if missing := wanted_services - services.keys():
         raise ValidationError(f"{len(missing)} of the chosen services no longer exist.")
     uow.session.execute(delete(WeeklyRule).where(WeeklyRule.practitioner_id == practitioner.id))
-    for b in sorted(cmd.blocks, key=lambda b: (b.weekday, b.start)):
+    for b in weekly_blocks.canonical_inputs(cmd.blocks):
         uow.session.add(
             WeeklyRule(
                 practitioner_id=practitioner.id,
                 weekday=b.weekday,
                 start_time=b.start,
                 end_time=b.end,
-                room=b.room.strip() if b.room and b.room.strip() else None,
+                room=weekly_blocks.normalised_room(b.room),
                 services=[services[sid] for sid in sorted(b.service_ids)],
             )
         )

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from desktop_app.availability import slot_engine as engine
 from desktop_app.availability.slot_queries import load_inputs
-from desktop_app.booking import references
+from desktop_app.booking import lifecycle, references
 from desktop_app.booking.commands import (
     BookAppointment,
     CancelAppointment,
@@ -32,6 +32,7 @@ from desktop_app.booking.commands import (
 )
 from desktop_app.booking.errors import NotBookable, SlotTaken
 from desktop_app.booking.events import AppointmentChanged, HoldChanged
+from desktop_app.booking.lifecycle import Action
 from desktop_app.booking.results import BookingResult, NoteRow
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.credits import results
@@ -340,24 +341,9 @@ def _appointment(
     return a
 
 
-_LABEL = {
-    AppointmentStatus.BOOKED: "booked",
-    AppointmentStatus.CHECKED_IN: "checked in",
-    AppointmentStatus.IN_PROGRESS: "in progress",
-    AppointmentStatus.COMPLETED: "completed",
-    AppointmentStatus.CANCELLED: "cancelled",
-    AppointmentStatus.NO_SHOW: "marked as a no-show",
-}
-
-
-def _require(a: Appointment, allowed: set[AppointmentStatus], doing: str) -> None:
-    if a.status not in allowed:
-        raise ValidationError(f"Cannot {doing} {a.reference}: it is {_LABEL[a.status]}.")
-
-
 def reschedule_appointment(uow: UnitOfWork, cmd: RescheduleAppointment, actor: Actor) -> Outcome:
     a = _appointment(uow, cmd.appointment_id, actor)
-    _require(a, {AppointmentStatus.BOOKED}, "move")
+    lifecycle.require(Action.RESCHEDULE, a.status, a.reference)
     practitioner = _practitioner(uow, cmd.practitioner_id or a.practitioner_id)
     _may_act_for(actor, practitioner)
     service = _service(uow, a.service_id)
@@ -386,11 +372,11 @@ def reschedule_appointment(uow: UnitOfWork, cmd: RescheduleAppointment, actor: A
 def cancel_appointment(uow: UnitOfWork, cmd: CancelAppointment, actor: Actor) -> Outcome:
     override = credit_handlers.may_override_refund(actor, cmd.refund_override_reason)
     a = _appointment(uow, cmd.appointment_id, actor, lock=True)
-    if a.status == AppointmentStatus.CANCELLED:
+    if lifecycle.already_done(Action.CANCEL, a.status):
         # Cancelling twice (a retry, two desks) changes nothing the second
         # time, and so refunds nothing either.
         return Outcome(result=results.CancelResult(0, 0, False), no_change=True)
-    _require(a, {AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN}, "cancel")
+    lifecycle.require(Action.CANCEL, a.status, a.reference)
     a.cancel_reason = require_text(cmd.reason, "reason for cancelling", 500)
     a.status = AppointmentStatus.CANCELLED
     a.cancelled_at = uow.clock.now()
@@ -406,57 +392,30 @@ def cancel_appointment(uow: UnitOfWork, cmd: CancelAppointment, actor: Actor) ->
 
 
 def _advance(
-    uow: UnitOfWork,
-    appointment_id: uuid.UUID,
-    actor: Actor,
-    allowed: set[AppointmentStatus],
-    to: AppointmentStatus,
-    doing: str,
-    what: str,
+    uow: UnitOfWork, appointment_id: uuid.UUID, actor: Actor, action: Action, what: str
 ) -> Outcome:
+    """Move an appointment along the life cycle (lifecycle.TRANSITIONS)."""
     a = _appointment(uow, appointment_id, actor)
-    if a.status == to:
+    if lifecycle.already_done(action, a.status):
         return Outcome(no_change=True)
-    _require(a, allowed, doing)
-    a.status = to
+    lifecycle.require(action, a.status, a.reference)
+    target = lifecycle.TRANSITIONS[action].target
+    assert target is not None
+    a.status = target
     uow.emit(AppointmentChanged(a.id, a.practitioner_id, what))
     return Outcome(target=f"appointment:{a.reference}")
 
 
 def check_in(uow: UnitOfWork, cmd: CheckInAppointment, actor: Actor) -> Outcome:
-    return _advance(
-        uow,
-        cmd.appointment_id,
-        actor,
-        {AppointmentStatus.BOOKED},
-        AppointmentStatus.CHECKED_IN,
-        "check in",
-        "checked_in",
-    )
+    return _advance(uow, cmd.appointment_id, actor, Action.CHECK_IN, "checked_in")
 
 
 def start(uow: UnitOfWork, cmd: StartAppointment, actor: Actor) -> Outcome:
-    return _advance(
-        uow,
-        cmd.appointment_id,
-        actor,
-        {AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN},
-        AppointmentStatus.IN_PROGRESS,
-        "start",
-        "started",
-    )
+    return _advance(uow, cmd.appointment_id, actor, Action.START, "started")
 
 
 def complete(uow: UnitOfWork, cmd: CompleteAppointment, actor: Actor) -> Outcome:
-    return _advance(
-        uow,
-        cmd.appointment_id,
-        actor,
-        {AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN, AppointmentStatus.IN_PROGRESS},
-        AppointmentStatus.COMPLETED,
-        "complete",
-        "completed",
-    )
+    return _advance(uow, cmd.appointment_id, actor, Action.COMPLETE, "completed")
 
 
 def mark_no_show(uow: UnitOfWork, cmd: MarkNoShow, actor: Actor) -> Outcome:
@@ -464,15 +423,7 @@ def mark_no_show(uow: UnitOfWork, cmd: MarkNoShow, actor: Actor) -> Outcome:
     if a.status == AppointmentStatus.BOOKED and uow.clock.now() < a.starts_at:
         raise ValidationError(f"{a.reference} has not started yet; it cannot be a no-show.")
     override = credit_handlers.may_override_refund(actor, cmd.refund_override_reason)
-    outcome = _advance(
-        uow,
-        cmd.appointment_id,
-        actor,
-        {AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN},
-        AppointmentStatus.NO_SHOW,
-        "mark as a no-show",
-        "no_show",
-    )
+    outcome = _advance(uow, cmd.appointment_id, actor, Action.NO_SHOW, "no_show")
     if override is None or outcome.no_change:
         return outcome
     # A no-show keeps its credits (the late-cancellation rule); a manager may
@@ -495,7 +446,7 @@ def _treating(uow: UnitOfWork, appointment_id: uuid.UUID, actor: Actor) -> Appoi
 
 def write_session_note(uow: UnitOfWork, cmd: WriteSessionNote, actor: Actor) -> Outcome:
     a = _treating(uow, cmd.appointment_id, actor)
-    if a.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW):
+    if not lifecycle.took_place(a.status):
         raise ValidationError(f"{a.reference} did not take place; there is no session to note.")
     body = cmd.body.strip()
     if not body:

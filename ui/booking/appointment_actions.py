@@ -8,9 +8,10 @@ them anyway, with a reason. Appointments paid at the desk say nothing about
 credits.
 
 The steps are the core's commands; what may follow what is the core's call.
-Buttons are enabled for the moves that make sense in the appointment's
-status, as a guide; a keyboard shortcut always asks the core, so an illegal
-move gets the core's own explanation rather than silence.
+Buttons are enabled for the moves the core's life-cycle table
+(desktop_app.booking.lifecycle) allows from the appointment's status; a
+keyboard shortcut always asks the core, so an illegal move gets the core's
+own explanation rather than silence.
 """
 
 from __future__ import annotations
@@ -21,117 +22,99 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
-from desktop_app.availability.slot_engine import Slot
-from desktop_app.booking import cancellation
+from desktop_app.booking import cancellation, lifecycle
 from desktop_app.booking.cancellation import CancellationOutlook, credits_text
 from desktop_app.booking.commands import (
-    CancelAppointment,
     CheckInAppointment,
     CompleteAppointment,
     MarkNoShow,
-    RescheduleAppointment,
     StartAppointment,
 )
-from desktop_app.booking.errors import SlotTaken
+from desktop_app.booking.lifecycle import Action
 from desktop_app.booking.queries import AppointmentRow
-from desktop_app.booking.results import BookingResult
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.credits.commands import RefundAppointmentCredits
 from desktop_app.credits.results import CancelResult
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.commands import Command
 from desktop_app.kernel.core import Core
-from desktop_app.kernel.errors import ClinicdeskError
-from desktop_app.staff import queries as staff_queries
-from models.enums import AppointmentStatus, Role
-from ui.booking.booking_dialog import slot_text
-from ui.booking.slot_picker import SlotPicker, SlotQuery
-from ui.kit.command_dialog import ReasonDialog, form_error_label, open_in_place
-from ui.kit.formatting import time_range
+from models.enums import AppointmentStatus
+from ui.booking.appointment_frame import (
+    error_text_of,
+    is_manager,
+)
+from ui.booking.cancel_dialogs import CancelDialog, NoShowDialog
+from ui.booking.reschedule_dialog import RescheduleDialog
+from ui.kit.command_dialog import ReasonDialog, open_in_place
 from ui.kit.ops import run_in_background
 
-BOOKED = AppointmentStatus.BOOKED
-CHECKED_IN = AppointmentStatus.CHECKED_IN
-IN_PROGRESS = AppointmentStatus.IN_PROGRESS
+# The dialogs the actions open, for callers that look at them.
+__all__ = [
+    "STEPS",
+    "STEP_BY_KEY",
+    "AppointmentActions",
+    "CancelDialog",
+    "NoShowDialog",
+    "RescheduleDialog",
+    "Step",
+    "cancelled_text",
+    "enabled_steps",
+    "no_show_text",
+]
 
 
 @dataclass(frozen=True)
 class Step:
-    key: str
+    action: Action
     label: str
     shortcut: str
-    # Where the step makes sense (the core has the final word).
-    allowed: frozenset[AppointmentStatus]
     make: Callable[[uuid.UUID], Command]
     done: str  # "Checked in" → "Checked in Amelia Hughes (RT0001)."
+
+    @property
+    def key(self) -> str:
+        return self.action.value
+
+    @property
+    def allowed(self) -> frozenset[AppointmentStatus]:
+        """Where the step makes sense: the core's life-cycle table."""
+        return lifecycle.TRANSITIONS[self.action].sources
 
 
 STEPS: tuple[Step, ...] = (
     Step(
-        "check_in",
+        Action.CHECK_IN,
         "Check in",
         "C",
-        frozenset({BOOKED}),
         lambda a: CheckInAppointment(appointment_id=a),
         "Checked in",
     ),
     Step(
-        "start",
+        Action.START,
         "Start",
         "S",
-        frozenset({BOOKED, CHECKED_IN}),
         lambda a: StartAppointment(appointment_id=a),
         "Started the session of",
     ),
     Step(
-        "complete",
+        Action.COMPLETE,
         "Complete",
         "D",
-        frozenset({BOOKED, CHECKED_IN, IN_PROGRESS}),
         lambda a: CompleteAppointment(appointment_id=a),
         "Completed the session of",
     ),
     Step(
-        "no_show",
+        Action.NO_SHOW,
         "No-show",
         "X",
-        frozenset({BOOKED, CHECKED_IN}),
         lambda a: MarkNoShow(appointment_id=a),
         "Marked as a no-show:",
     ),
 )
 STEP_BY_KEY = {s.key: s for s in STEPS}
-CANCELLABLE = frozenset({BOOKED, CHECKED_IN})
-MOVABLE = frozenset({BOOKED})
-
-
-def appointment_line(row: AppointmentRow, tz: ZoneInfo) -> str:
-    start = row.starts_at.astimezone(tz)
-    return (
-        f"{row.client_name} · {row.service_name} with {row.practitioner_name} · "
-        f"{start:%a} {start.day} {start:%b}, {time_range(row.starts_at, row.ends_at, tz)}"
-    )
-
-
-def _text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, ClinicdeskError) else f"Something went wrong: {exc}"
-
-
-def _is_manager(actor: Actor) -> bool:
-    return actor.is_system or Role.MANAGER in actor.roles
 
 
 def _verb(n: int, one: str, many: str) -> str:
@@ -160,46 +143,6 @@ def no_show_text(row: AppointmentRow, kept: int, returned: int) -> str:
     return text
 
 
-def _appointment_dialog(
-    dialog: QDialog, name: str, window_title: str, title: str, what: str
-) -> QVBoxLayout:
-    """The cancel and no-show dialogs' frame: a title and the appointment it is about."""
-    dialog.setWindowTitle(window_title)
-    dialog.setObjectName(name)
-    dialog.setModal(True)
-    dialog.setMinimumWidth(520)
-    layout = QVBoxLayout(dialog)
-    layout.setContentsMargins(22, 18, 22, 18)
-    layout.setSpacing(10)
-    heading = QLabel(title)
-    heading.setObjectName("dialogTitle")
-    layout.addWidget(heading)
-    caption = QLabel(what)
-    caption.setObjectName("dialogCaption")
-    caption.setWordWrap(True)
-    layout.addWidget(caption)
-    return layout
-
-
-def _add_buttons(
-    layout: QVBoxLayout, dialog: QDialog, back: str, action: str, *, danger: bool = True
-) -> QPushButton:
-    """The way back (rejects) and the dialog's action, right-aligned; the caller
-    connects the action."""
-    buttons = QHBoxLayout()
-    buttons.addStretch(1)
-    back_button = QPushButton(back)
-    back_button.setAutoDefault(False)
-    back_button.clicked.connect(dialog.reject)
-    action_button = QPushButton(action)
-    action_button.setObjectName("dangerButton" if danger else "primaryButton")
-    action_button.setDefault(True)
-    buttons.addWidget(back_button)
-    buttons.addWidget(action_button)
-    layout.addLayout(buttons)
-    return action_button
-
-
 class AppointmentActions(QObject):
     """Runs life-cycle commands for one appointment and opens the cancel and
     move dialogs; reports the outcome as a line of text."""
@@ -215,7 +158,7 @@ class AppointmentActions(QObject):
         self.dialog: QDialog | None = None
 
     def run(self, step: Step, row: AppointmentRow) -> None:
-        if step.key == "no_show":
+        if step.action is Action.NO_SHOW:
             self._no_show(step, row)
             return
         self._send(step, row)
@@ -228,16 +171,37 @@ class AppointmentActions(QObject):
             self,
             lambda: bus.handle(command, actor),
             lambda _: self.message.emit(done, False),
-            lambda exc: self.message.emit(_text(exc), True),
+            lambda exc: self.message.emit(error_text_of(exc), True),
         )
+
+    def menu(self, row: AppointmentRow, tz: ZoneInfo, parent: QWidget) -> QMenu:
+        """The appointment's menu: each step enabled as the life-cycle table says."""
+        menu = QMenu(parent)
+        enabled = enabled_steps(row.status)
+        for step in STEPS:
+            action = menu.addAction(step.label)
+            action.setShortcut(QKeySequence(step.shortcut))
+            action.setEnabled(enabled[step.key])
+            action.triggered.connect(lambda _=False, s=step: self.run(s, row))
+        menu.addSeparator()
+        cancel = menu.addAction("Cancel…")
+        cancel.setShortcut(QKeySequence("Del"))
+        cancel.setEnabled(enabled[Action.CANCEL])
+        cancel.triggered.connect(lambda: self.cancel(row, tz))
+        move = menu.addAction("Move to another time…")
+        move.setShortcut(QKeySequence("R"))
+        move.setEnabled(enabled[Action.RESCHEDULE])
+        move.triggered.connect(lambda: self.reschedule(row, tz))
+        if self.may_return_credits(row):
+            menu.addSeparator()
+            give_back = menu.addAction("Return credits…")
+            give_back.triggered.connect(lambda: self.return_credits(row))
+        return menu
 
     def may_return_credits(self, row: AppointmentRow) -> bool:
         """Whether to offer "Return credits…": a manager, after a late
         cancellation or a no-show kept them (the core says if none are held)."""
-        return _is_manager(self.actor) and row.status in (
-            AppointmentStatus.CANCELLED,
-            AppointmentStatus.NO_SHOW,
-        )
+        return is_manager(self.actor) and not lifecycle.took_place(row.status)
 
     def return_credits(self, row: AppointmentRow) -> ReasonDialog:
         appointment_id = row.id
@@ -288,7 +252,9 @@ class AppointmentActions(QObject):
             self.dialog = dialog
             dialog.open()
 
-        run_in_background(self, look_up, looked_up, lambda exc: self.message.emit(_text(exc), True))
+        run_in_background(
+            self, look_up, looked_up, lambda exc: self.message.emit(error_text_of(exc), True)
+        )
 
     def cancel(self, row: AppointmentRow, tz: ZoneInfo) -> CancelDialog:
         dialog = CancelDialog(self.ctx, self.actor, row, tz, self._parent.window())
@@ -313,408 +279,6 @@ class AppointmentActions(QObject):
         return dialog
 
 
-class PolicyNote(QFrame):
-    """What the cancellation policy does with the appointment's credits, and
-    for a manager the way to return them anyway (with a reason)."""
-
-    changed = Signal()
-
-    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.manager = _is_manager(actor)
-        self.setObjectName("scheduleBanner")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(6)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        layout.addWidget(self.label)
-        self.override = QCheckBox(
-            "Return the credits anyway"
-            if self.manager
-            else "Return the credits anyway (a manager can)"
-        )
-        self.override.setEnabled(self.manager)
-        self.override.toggled.connect(self._toggled)
-        layout.addWidget(self.override)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Why they come back (kept with the client's ledger)")
-        self.reason.setAccessibleName("Reason for returning the credits")
-        self.reason.textChanged.connect(self.changed)
-        self.reason.setVisible(False)
-        layout.addWidget(self.reason)
-        self.setVisible(False)
-
-    def show_outlook(self, text: str, kept: bool, *, failed: bool = False) -> None:
-        """`text` empty: no credits at stake, nothing shown."""
-        self.label.setText(text)
-        self.setProperty("kind", "error" if failed else "warning" if kept else "success")
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.override.setVisible(kept)
-        self.setVisible(bool(text))
-
-    def override_reason(self) -> str | None:
-        """The manager's reason when they return the credits, else None."""
-        if not (self.isVisible() and self.override.isVisible() and self.override.isChecked()):
-            return None
-        return self.reason.text().strip() or None
-
-    def ready(self) -> bool:
-        """False while returning is ticked without a reason."""
-        checked = self.isVisible() and self.override.isVisible() and self.override.isChecked()
-        return not checked or bool(self.reason.text().strip())
-
-    def _toggled(self, on: bool) -> None:
-        self.reason.setVisible(on)
-        if on:
-            self.reason.setFocus()
-        # Room for the reason field, rather than squeezing what is above it.
-        self.window().adjustSize()
-        self.changed.emit()
-
-
-class CancelDialog(QDialog):
-    """Cancel one appointment; a reason is required (it is kept with the record)."""
-
-    cancelled = Signal(object)  # CancelResult
-    QUICK_REASONS = ("Client cancelled", "Client unwell", "Practitioner unavailable")
-
-    def __init__(
-        self,
-        ctx: Core,
-        actor: Actor,
-        row: AppointmentRow,
-        tz: ZoneInfo,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
-        self.row = row
-        self._busy = False
-        self._loading = True
-        self.outlook: CancellationOutlook | None = None
-        self.outcome: CancelResult | None = None
-        layout = _appointment_dialog(
-            self,
-            "cancelDialog",
-            f"Cancel {row.reference}",
-            f"Cancel appointment {row.reference}",
-            appointment_line(row, tz),
-        )
-        layout.addWidget(QLabel("Reason (kept with the appointment)"))
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Why is it cancelled?")
-        self.reason.textChanged.connect(self._changed)
-        layout.addWidget(self.reason)
-        quick = QHBoxLayout()
-        quick.setSpacing(6)
-        for text in self.QUICK_REASONS:
-            button = QPushButton(text)
-            button.setObjectName("chipButton")
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _=False, t=text: self.reason.setText(t))
-            quick.addWidget(button)
-        quick.addStretch(1)
-        layout.addLayout(quick)
-        self.policy = PolicyNote(actor, self)
-        self.policy.changed.connect(lambda: self._changed(self.reason.text()))
-        layout.addWidget(self.policy)
-        self.error_label = form_error_label()
-        layout.addWidget(self.error_label)
-        self.cancel_button = _add_buttons(layout, self, "Keep it", "Cancel appointment")
-        self.cancel_button.clicked.connect(self.submit)
-        self.cancel_button.setEnabled(False)
-        self.reason.setFocus()
-        db, now = ctx.db, ctx.clock.now()
-        run_in_background(
-            self,
-            lambda: cancellation.outlook(db, row.id, now),
-            self._looked_up,
-            self._lookup_failed,
-        )
-
-    def is_idle(self) -> bool:
-        return not (self._loading or self._busy)
-
-    def _looked_up(self, outlook: CancellationOutlook) -> None:
-        self._loading = False
-        self.outlook = outlook
-        self.policy.show_outlook(cancellation.describe_cancellation(outlook), outlook.late)
-        self.adjustSize()
-
-    def _lookup_failed(self, exc: BaseException) -> None:
-        # The core applies the policy whatever this says; cancelling still works.
-        self._loading = False
-        self.policy.show_outlook(
-            f"Could not read the appointment's credits ({_text(exc)}); the clinic's "
-            "cancellation policy still applies.",
-            False,
-            failed=True,
-        )
-
-    def _changed(self, text: str) -> None:
-        self.cancel_button.setEnabled(bool(text.strip()) and self.policy.ready() and not self._busy)
-
-    def submit(self) -> None:
-        if self._busy or not self.reason.text().strip() or not self.policy.ready():
-            return
-        self._busy = True
-        self.cancel_button.setEnabled(False)
-        command = CancelAppointment(
-            appointment_id=self.row.id,
-            reason=self.reason.text(),
-            refund_override_reason=self.policy.override_reason(),
-        )
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(self, lambda: bus.handle(command, actor), self._done, self._failed)
-
-    def _done(self, result: CancelResult) -> None:
-        self._busy = False
-        self.outcome = result
-        self.cancelled.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.error_label.setText(_text(exc))
-        self.error_label.setVisible(True)
-        self._changed(self.reason.text())
-
-
-class NoShowDialog(QDialog):
-    """Mark a no-show for an appointment paid with credits: they are kept,
-    as for a late cancellation, unless a manager returns them with a reason."""
-
-    # (credits kept, credits returned)
-    marked = Signal(int, int)
-
-    def __init__(
-        self,
-        ctx: Core,
-        actor: Actor,
-        row: AppointmentRow,
-        outlook: CancellationOutlook,
-        tz: ZoneInfo,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
-        self.row = row
-        self.outlook = outlook
-        self._busy = False
-        layout = _appointment_dialog(
-            self,
-            "noShowDialog",
-            f"No-show {row.reference}",
-            f"Mark {row.reference} as a no-show",
-            appointment_line(row, tz),
-        )
-        self.policy = PolicyNote(actor, self)
-        self.policy.show_outlook(cancellation.describe_no_show(outlook), True)
-        self.policy.changed.connect(self._changed)
-        layout.addWidget(self.policy)
-        self.error_label = form_error_label()
-        layout.addWidget(self.error_label)
-        self.mark_button = _add_buttons(layout, self, "Back", "Mark as a no-show")
-        self.mark_button.clicked.connect(self.submit)
-
-    def is_idle(self) -> bool:
-        return not self._busy
-
-    def _changed(self) -> None:
-        self.mark_button.setEnabled(self.policy.ready() and not self._busy)
-
-    def submit(self) -> None:
-        if self._busy or not self.policy.ready():
-            return
-        self._busy = True
-        self.mark_button.setEnabled(False)
-        appointment_id, reason = self.row.id, self.policy.override_reason()
-        bus, actor = self.ctx.bus, self.actor
-
-        def mark() -> int:
-            command = MarkNoShow(appointment_id=appointment_id, refund_override_reason=reason)
-            return int(bus.handle(command, actor) or 0)
-
-        run_in_background(self, mark, self._done, self._failed)
-
-    def _done(self, returned: int) -> None:
-        self._busy = False
-        self.marked.emit(self.outlook.credits_held - returned, returned)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.error_label.setText(_text(exc))
-        self.error_label.setVisible(True)
-        self._changed()
-
-
-class RescheduleDialog(QDialog):
-    """Move one appointment to another free time (same service), with the same
-    practitioner or anyone who offers the service."""
-
-    moved = Signal(object)  # BookingResult
-
-    def __init__(
-        self,
-        ctx: Core,
-        actor: Actor,
-        row: AppointmentRow,
-        tz: ZoneInfo,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
-        self.row = row
-        self.tz = tz
-        # One command identity per dialog, like booking: a retry moves once.
-        self.command_id = uuid.uuid4()
-        self.outcome: BookingResult | None = None
-        self._busy = False
-        self._names: dict[uuid.UUID, str] = {row.practitioner_id: row.practitioner_name}
-        self.alternative_buttons: list[QPushButton] = []
-        layout = _appointment_dialog(
-            self,
-            "rescheduleDialog",
-            f"Move {row.reference}",
-            f"Move appointment {row.reference}",
-            f"Now: {appointment_line(row, tz)}",
-        )
-        layout.setContentsMargins(24, 18, 24, 16)
-        self.resize(860, 560)
-
-        who = QHBoxLayout()
-        who.addWidget(QLabel("With"))
-        self.practitioner_combo = QComboBox()
-        self.practitioner_combo.addItem(row.practitioner_name, row.practitioner_id)
-        self.practitioner_combo.addItem("Anyone who offers it", None)
-        self.practitioner_combo.currentIndexChanged.connect(self._configure)
-        who.addWidget(self.practitioner_combo)
-        who.addStretch(1)
-        layout.addLayout(who)
-
-        self.slots = SlotPicker(ctx, self)
-        self.slots.slot_chosen.connect(lambda _: self._clear_message())
-        layout.addWidget(self.slots, 1)
-
-        self.message_box = QFrame()
-        self.message_box.setObjectName("bookingMessage")
-        box = QVBoxLayout(self.message_box)
-        box.setContentsMargins(12, 8, 12, 8)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("bookingMessageText")
-        self.error_label.setWordWrap(True)
-        box.addWidget(self.error_label)
-        self.alternatives_row = QHBoxLayout()
-        box.addLayout(self.alternatives_row)
-        self.message_box.setVisible(False)
-        layout.addWidget(self.message_box)
-
-        self.move_button = _add_buttons(layout, self, "Cancel", "Move appointment", danger=False)
-        self.move_button.clicked.connect(self.submit)
-
-        db = ctx.db
-        run_in_background(
-            self, lambda: staff_queries.practitioners(db, bookable_only=True), self._names_loaded
-        )
-        self._configure()
-
-    def _names_loaded(self, rows: list[staff_queries.PractitionerRow]) -> None:
-        self._names.update({p.id: p.name for p in rows})
-        self._configure()
-
-    def _configure(self) -> None:
-        if self.row.service_id is None:
-            return
-        pid = self.practitioner_combo.currentData()
-        today = self.ctx.clock.now().astimezone(self.tz).date()
-        self.slots.configure(
-            SlotQuery(self.row.service_id, pid if isinstance(pid, uuid.UUID) else None),
-            tz=self.tz,
-            names=self._names,
-            today=today,
-            day=self.slots.selected_day()
-            if self.slots.query is not None
-            else max(self.row.starts_at.astimezone(self.tz).date(), today),
-        )
-
-    def is_idle(self) -> bool:
-        return self.slots.is_idle() and not self._busy
-
-    def submit(self) -> None:
-        slot = self.slots.chosen
-        if self._busy:
-            return
-        if slot is None:
-            self._show_message("Choose a new time: a date in the calendar, then a time.")
-            return
-        self._busy = True
-        self.move_button.setEnabled(False)
-        other = slot.practitioner_id != self.row.practitioner_id
-        command = RescheduleAppointment(
-            command_id=self.command_id,
-            appointment_id=self.row.id,
-            starts_at=slot.start,
-            practitioner_id=slot.practitioner_id if other else None,
-        )
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(self, lambda: bus.handle(command, actor), self._moved, self._failed)
-
-    def _moved(self, result: BookingResult) -> None:
-        self._busy = False
-        self.outcome = result
-        self.moved.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.move_button.setEnabled(True)
-        if isinstance(exc, SlotTaken):
-            self.slots.clear_choice()
-            self._show_message("That slot was just taken. The next free times:")
-            for slot in exc.alternatives:
-                self._add_alternative(slot)
-            self.alternatives_row.addStretch(1)
-            self.slots.reload()
-        else:
-            self._show_message(_text(exc))
-
-    def _add_alternative(self, slot: Slot) -> None:
-        button = QPushButton(slot_text(slot, self.tz, self._names))
-        button.setObjectName("alternativeButton")
-        button.setAutoDefault(False)
-
-        def take() -> None:
-            if slot.practitioner_id != self.row.practitioner_id:
-                self.practitioner_combo.setCurrentIndex(1)
-            self.slots.select(slot)
-
-        button.clicked.connect(take)
-        self.alternative_buttons.append(button)
-        self.alternatives_row.addWidget(button)
-
-    def _show_message(self, text: str) -> None:
-        self._clear_message()
-        self.error_label.setText(text)
-        self.message_box.setVisible(True)
-
-    def _clear_message(self) -> None:
-        for button in self.alternative_buttons:
-            button.deleteLater()
-        self.alternative_buttons = []
-        while self.alternatives_row.count():
-            self.alternatives_row.takeAt(0)
-        self.message_box.setVisible(False)
-
-
 def enabled_steps(status: AppointmentStatus) -> dict[str, bool]:
-    """Which buttons to offer for an appointment in `status`."""
-    out = {s.key: status in s.allowed for s in STEPS}
-    out["cancel"] = status in CANCELLABLE
-    out["reschedule"] = status in MOVABLE
-    return out
+    """Which buttons to offer for an appointment in `status` (the core's table)."""
+    return lifecycle.enabled(status)

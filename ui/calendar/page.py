@@ -57,12 +57,8 @@ from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged, S
 from desktop_app.staff.queries import PractitionerRow
 from models.enums import AppointmentStatus, Role
 from ui.booking.booking_dialog import BookingDialog
-from ui.calendar.calendar_widget import (
-    CalendarColumn,
-    CalendarPractitioner,
-    CalendarWidget,
-    MoveRequest,
-)
+from ui.calendar.calendar_items import CalendarColumn, CalendarPractitioner, MoveRequest
+from ui.calendar.calendar_widget import CalendarWidget
 from ui.kit.formatting import APPOINTMENT_STATUS_COLOURS, APPOINTMENT_STATUS_LABELS, long_date
 from ui.kit.ops import run_in_background
 from ui.kit.page import DataView, empty_state

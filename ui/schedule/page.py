@@ -46,10 +46,10 @@ from desktop_app.availability.commands import (
     SetDateOverride,
     SetWeeklyRules,
     UpdateScheduleSettings,
-    WeeklyBlockInput,
 )
 from desktop_app.availability.events import AvailabilityChanged
 from desktop_app.availability.queries import ScheduleView
+from desktop_app.availability.weekly_blocks import minutes_of
 from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.queries import ServiceRow
 from desktop_app.demo.events import DemoClinicSeeded
@@ -65,9 +65,11 @@ from models.enums import PractitionerStatus, Role
 from ui.kit.formatting import PRACTITIONER_STATUS_LABELS
 from ui.kit.ops import run_in_background
 from ui.kit.page import DataView, empty_state
+from ui.schedule.exceptions_panel import ExceptionsPanel
 from ui.schedule.schedule_dialogs import BlockDialog
-from ui.schedule.schedule_panels import ExceptionsPanel, SettingsPanel
-from ui.schedule.week_grid import Block, WeekGrid, minutes_of, sorted_blocks, time_of
+from ui.schedule.settings_panel import SettingsPanel
+from ui.schedule.week_grid import WeekGrid
+from ui.schedule.week_layout import Block, sorted_blocks
 
 log = logging.getLogger(__name__)
 
@@ -503,16 +505,7 @@ class MyScheduleView(DataView[ScheduleData]):
         blocks = self.grid.blocks()
         command = SetWeeklyRules(
             practitioner_id=pid,
-            blocks=tuple(
-                WeeklyBlockInput(
-                    b.weekday,
-                    time_of(b.start),
-                    time_of(min(b.end, 24 * 60 - 1)),
-                    b.service_ids,
-                    b.room,
-                )
-                for b in blocks
-            ),
+            blocks=tuple(b.as_input() for b in blocks),
         )
         self._saving_weekly = True
 

@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.availability import weekly_blocks
+from desktop_app.availability.weekly_blocks import minutes_of, time_of
 from desktop_app.clinic.queries import ServiceRow
 from ui.kit.command_dialog import form_error_label
-from ui.schedule.week_grid import WEEKDAY_NAMES, Block, minutes_of, time_of
+from ui.schedule.week_layout import WEEKDAY_NAMES, Block
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -127,9 +129,7 @@ def time_edit(value: time) -> QTimeEdit:
 
 def end_before_start(start: time, end: time) -> str | None:
     """The core's words for the mistake, said before the command is sent."""
-    if end <= start:
-        return f"The end ({end:%H:%M}) must be after the start ({start:%H:%M})."
-    return None
+    return weekly_blocks.end_before_start_text(start, end)
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import ClassVar
@@ -48,23 +46,16 @@ from PySide6.QtWidgets import (
 from desktop_app.availability import slot_queries
 from desktop_app.availability.events import AvailabilityChanged
 from desktop_app.availability.slot_engine import Slot
-from desktop_app.booking import queries as booking_queries
 from desktop_app.booking.events import AppointmentChanged, HoldChanged
 from desktop_app.booking.queries import AppointmentRow
 from desktop_app.booking.results import BookingResult
 from desktop_app.clients.events import ClientChanged
-from desktop_app.clinic import queries as clinic_queries
 from desktop_app.clinic.events import ClinicSettingsChanged
-from desktop_app.clinic.queries import ServiceRow
 from desktop_app.demo.events import DemoClinicSeeded
-from desktop_app.infra.database import Database
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.core import Core
 from desktop_app.kernel.events import Event
-from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged, StaffAccountCreated
-from desktop_app.staff.queries import PractitionerRow
-from models.enums import AppointmentStatus
 from ui.booking.appointment_actions import STEPS, AppointmentActions, Step, enabled_steps
 from ui.booking.booking_dialog import BookingDialog, combo_index
 from ui.kit.formatting import APPOINTMENT_STATUS_LABELS, long_date, time_range
@@ -72,6 +63,16 @@ from ui.kit.ops import run_in_background
 from ui.kit.page import DataView, empty_state
 from ui.kit.widgets import fit_columns, sorting_proxy, table_view
 from ui.today.appointments_model import AppointmentTableModel
+from ui.today.day_data import (
+    CACHE_SECONDS,
+    META_SECONDS,
+    NOW_TICK_MS,
+    DayData,
+    DayMeta,
+    list_order,
+    load_day,
+    summary_text,
+)
 from ui.today.day_layout import Block, BlockKind, DayLayout, build_layout
 from ui.today.day_view import DayGrid, day_label
 
@@ -92,96 +93,6 @@ HELP_TEXT = "   ".join(
         "R move",
     )
 )
-# A prefetched day older than this is loaded again rather than trusted.
-CACHE_SECONDS = 30.0
-# Practitioners and services change rarely and not always with an event
-# (services have no command yet): read them again after this long anyway.
-META_SECONDS = 300.0
-NOW_TICK_MS = 30_000
-
-# Appointments and free times for a day are read side by side.
-_SLOTS_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="today-slots")
-
-
-@dataclass(frozen=True)
-class DayMeta:
-    tz: ZoneInfo
-    practitioners: tuple[PractitionerRow, ...]
-    services: tuple[ServiceRow, ...]
-    loaded_at: float = 0.0
-
-
-@dataclass(frozen=True)
-class DayData:
-    day: date
-    today: date
-    now: datetime
-    meta: DayMeta
-    service_id: uuid.UUID | None
-    rows: tuple[AppointmentRow, ...]
-    slots: tuple[Slot, ...]
-    loaded_at: float = 0.0
-    # The view's cache generation when the load began: a load that began
-    # before a change must not be cached after it.
-    generation: int = -1
-
-    @property
-    def service(self) -> ServiceRow | None:
-        return next((s for s in self.meta.services if s.id == self.service_id), None)
-
-
-def load_meta(db: Database) -> DayMeta:
-    settings = clinic_queries.clinic_settings(db)
-    return DayMeta(
-        ZoneInfo(settings.timezone),
-        tuple(staff_queries.practitioners(db, bookable_only=True)),
-        tuple(clinic_queries.services(db)),
-        time.monotonic(),
-    )
-
-
-def load_day(
-    db: Database,
-    now: datetime,
-    offset: int,
-    service_id: uuid.UUID | None,
-    meta: DayMeta | None,
-) -> DayData:
-    """One day of the clinic: runs on a worker (free times on a second one)."""
-    meta = meta or load_meta(db)
-    today = now.astimezone(meta.tz).date()
-    day = today + timedelta(days=offset)
-    known = {s.id for s in meta.services}
-    sid = service_id if service_id in known else (meta.services[0].id if meta.services else None)
-    # Nothing can be booked on a day that is over: skip the slot engine.
-    future = (
-        _SLOTS_POOL.submit(slot_queries.open_slots, db, sid, day, day, now)
-        if sid is not None and day >= today
-        else None
-    )
-    try:
-        rows = tuple(booking_queries.appointments_on(db, day, meta.tz))
-    finally:
-        slots = tuple(future.result()) if future is not None else ()
-    return DayData(day, today, now, meta, sid, rows, slots, time.monotonic())
-
-
-def _list_order(row: AppointmentRow) -> tuple[str, datetime]:
-    """The list's default order (by practitioner, then time), done in Python."""
-    return (row.practitioner_name.casefold(), row.starts_at)
-
-
-def summary_text(rows: list[AppointmentRow] | tuple[AppointmentRow, ...]) -> str:
-    if not rows:
-        return ""
-    statuses = Counter(r.status for r in rows)
-    parts = [f"{len(rows)} appointment{'s' if len(rows) != 1 else ''}"]
-    parts += [
-        f"{count} {APPOINTMENT_STATUS_LABELS[status].lower()}"
-        for status in AppointmentStatus
-        if (count := statuses.get(status))
-    ]
-    return " · ".join(parts)
 
 
 class TodayView(DataView[DayData]):
@@ -440,7 +351,7 @@ class TodayView(DataView[DayData]):
         self.set_subtitle(long_date(data.day))
         self.today_button.setEnabled(data.day != data.today)
         self.model.set_timezone(data.meta.tz)
-        self.model.set_rows(sorted(data.rows, key=_list_order))
+        self.model.set_rows(sorted(data.rows, key=list_order))
         self.pages.setCurrentWidget(self.table if data.rows else self.empty)
         if self.modes.currentWidget() is self.pages:
             fit_columns(self.table)
@@ -767,27 +678,8 @@ class TodayView(DataView[DayData]):
             self.context_menu = menu
 
     def _appointment_menu(self, row: AppointmentRow, at: QPoint) -> QMenu:
-        menu = QMenu(self)
-        enabled = enabled_steps(row.status)
-        for step in STEPS:
-            action = menu.addAction(step.label)
-            action.setShortcut(QKeySequence(step.shortcut))
-            action.setEnabled(enabled[step.key])
-            action.triggered.connect(lambda _=False, s=step: self.appointment_actions.run(s, row))
-        menu.addSeparator()
         tz = self.data.meta.tz if self.data else ZoneInfo("UTC")
-        cancel = menu.addAction("Cancel…")
-        cancel.setShortcut(QKeySequence("Del"))
-        cancel.setEnabled(enabled["cancel"])
-        cancel.triggered.connect(lambda: self.appointment_actions.cancel(row, tz))
-        move = menu.addAction("Move to another time…")
-        move.setShortcut(QKeySequence("R"))
-        move.setEnabled(enabled["reschedule"])
-        move.triggered.connect(lambda: self.appointment_actions.reschedule(row, tz))
-        if self.appointment_actions.may_return_credits(row):
-            menu.addSeparator()
-            give_back = menu.addAction("Return credits…")
-            give_back.triggered.connect(lambda: self.appointment_actions.return_credits(row))
+        menu = self.appointment_actions.menu(row, tz, self)
         menu.popup(at)
         self.context_menu = menu
         return menu

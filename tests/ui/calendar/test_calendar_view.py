@@ -26,7 +26,8 @@ from models import Appointment
 from models.enums import Role
 from tests import factories
 from ui.booking.booking_dialog import BookingDialog
-from ui.calendar.calendar_widget import CalendarWidget, side_by_side
+from ui.calendar.calendar_items import side_by_side
+from ui.calendar.calendar_widget import CalendarWidget
 from ui.calendar.page import CalendarData, CalendarView, Mode
 from ui.kit.bus_bridge import BusBridge
 

@@ -1,6 +1,7 @@
-"""The schedule view's Exceptions and Settings tabs.
+"""The schedule view's Exceptions tab: date exceptions on a calendar, recurring
+exceptions and (for a manager) clinic holidays.
 
-Each panel sends its changes as commands through the `run` function the view
+Each of the schedule's panels sends its changes as commands through the `run` function the view
 gives it (which runs them off the GUI thread and shows any refusal); a panel
 keeps what was typed until the core has accepted it.
 """
@@ -8,13 +9,12 @@ keeps what was typed until the core has accepted it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from typing import Any
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
+from PySide6.QtGui import QBrush, QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCalendarWidget,
@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.availability import weekly_blocks
 from desktop_app.availability.commands import (
     AddClinicHoliday,
     AddRecurringException,
@@ -40,11 +40,24 @@ from desktop_app.availability.commands import (
     RemoveDateOverride,
     RemoveRecurringException,
     SetDateOverride,
-    UpdateScheduleSettings,
 )
-from desktop_app.availability.queries import HolidayRow, OverrideRow, ScheduleView, SettingsRow
-from desktop_app.kernel.commands import Command
-from ui.kit.formatting import AMBER, BLUE, RED, VIOLET, long_date
+from desktop_app.availability.queries import HolidayRow, OverrideRow, ScheduleView
+from desktop_app.availability.weekly_blocks import time_of
+from ui.kit.formatting import long_date
+from ui.schedule.panel_parts import (
+    CLOSED_COLOURS,
+    CUSTOM_COLOURS,
+    HOLIDAY_COLOURS,
+    PAST_TEXT,
+    REPEATING_COLOURS,
+    Runner,
+    blocks_text,
+    char_format,
+    legend_chip,
+    override_text,
+    panel_caption,
+    panel_card,
+)
 from ui.schedule.schedule_dialogs import (
     LABEL_ALIGNMENT,
     HolidayDialog,
@@ -56,72 +69,11 @@ from ui.schedule.schedule_dialogs import (
     pydate,
     qdate,
 )
-from ui.schedule.week_grid import Block, duration_text, time_of
-
-# Runs a command in the background; calls the function with its result once
-# the core has accepted it. A refusal is shown by the view.
-Runner = Callable[[Command, Callable[[Any], None] | None], None]
-
-# (background, text) per kind of day on the exceptions calendar.
-CLOSED_COLOURS = RED
-CUSTOM_COLOURS = BLUE
-REPEATING_COLOURS = AMBER
-HOLIDAY_COLOURS = VIOLET
-PAST_TEXT = "#9aa5b1"
-
-
-def _card(title: str = "") -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("formCard")
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(16, 12, 16, 14)
-    layout.setSpacing(8)
-    if title:
-        heading = QLabel(title)
-        heading.setObjectName("cardTitle")
-        layout.addWidget(heading)
-    return card, layout
-
-
-def _caption(text: str = "") -> QLabel:
-    # Never word-wrapped: a wrapped label makes its column height-for-width,
-    # and such a box layout short of room squeezes widgets below their minimum
-    # (a calendar loses its last week, time fields shrink to a line). Longer
-    # texts are written as separate lines.
-    label = QLabel(text)
-    label.setObjectName("cardCaption")
-    return label
-
-
-def _char_format(colours: tuple[str, str], *, bold: bool = True) -> QTextCharFormat:
-    fmt = QTextCharFormat()
-    fmt.setBackground(QBrush(QColor(colours[0])))
-    fmt.setForeground(QBrush(QColor(colours[1])))
-    if bold:
-        fmt.setFontWeight(QFont.Weight.DemiBold)
-    return fmt
-
-
-def _chip(text: str, colours: tuple[str, str]) -> QLabel:
-    chip = QLabel(text)
-    chip.setObjectName("legendChip")
-    chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-    # Per-chip colours; the shape comes from the style sheet.
-    chip.setStyleSheet(f"background: {colours[0]}; color: {colours[1]};")
-    return chip
-
-
-def blocks_text(ranges: Sequence[tuple[time, time]]) -> str:
-    return ", ".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in ranges)
-
-
-def override_text(row: OverrideRow) -> str:
-    what = f"Open {blocks_text(row.blocks)}" if row.blocks else "Closed all day"
-    return f"{what} — {row.reason}" if row.reason else what
+from ui.schedule.week_layout import Block
 
 
 @dataclass(frozen=True)
-class _EditorState:
+class EditorState:
     """What the date editor shows, to tell a user's edit from a reload."""
 
     custom: bool
@@ -146,10 +98,10 @@ class ExceptionsPanel(QWidget):
         self._overrides: dict[date, OverrideRow] = {}
         self._holidays: dict[date, HolidayRow] = {}
         # The stored state of the date in the editor, to tell typing from a reload.
-        self._loaded_state: _EditorState | None = None
+        self._loaded_state: EditorState | None = None
         self._editor_day: date | None = None
         # Unsaved typing on other dates, restored when the user comes back to them.
-        self._drafts: dict[date, _EditorState] = {}
+        self._drafts: dict[date, EditorState] = {}
         self.recurring_dialog: RecurringDialog | None = None
         self.holiday_dialog: HolidayDialog | None = None
 
@@ -171,7 +123,7 @@ class ExceptionsPanel(QWidget):
     # --- building ------------------------------------------------------------
 
     def _build_calendar(self) -> QFrame:
-        card, layout = _card("Exceptions calendar")
+        card, layout = panel_card("Exceptions calendar")
         card.setFixedWidth(340)
         self.calendar = QCalendarWidget()
         self.calendar.setObjectName("exceptionsCalendar")
@@ -201,7 +153,7 @@ class ExceptionsPanel(QWidget):
             legend = QHBoxLayout()
             legend.setSpacing(6)
             for text, colours in pair:
-                legend.addWidget(_chip(text, colours))
+                legend.addWidget(legend_chip(text, colours))
             legend.addStretch(1)
             layout.addLayout(legend)
         # Its full height, always: a column with wrapped text beside it would
@@ -210,13 +162,13 @@ class ExceptionsPanel(QWidget):
         return card
 
     def _build_upcoming(self) -> QFrame:
-        card, layout = _card("Coming up")
+        card, layout = panel_card("Coming up")
         self.upcoming = QListWidget()
         self.upcoming.setObjectName("plainList")
         self.upcoming.itemActivated.connect(self._upcoming_chosen)
         self.upcoming.itemClicked.connect(self._upcoming_chosen)
         layout.addWidget(self.upcoming, 1)
-        self.upcoming_empty = _caption("No date exceptions or clinic holidays ahead.")
+        self.upcoming_empty = panel_caption("No date exceptions or clinic holidays ahead.")
         layout.addWidget(self.upcoming_empty)
         self.add_holiday_button = QPushButton("Add holiday…")
         self.add_holiday_button.setToolTip("Close the whole clinic on a date")
@@ -233,15 +185,15 @@ class ExceptionsPanel(QWidget):
         else:
             self.add_holiday_button.setVisible(False)
             self.remove_holiday_button.setVisible(False)
-            layout.addWidget(_caption("Clinic holidays are set by a manager."))
+            layout.addWidget(panel_caption("Clinic holidays are set by a manager."))
         return card
 
     def _build_editor(self) -> QFrame:
-        card, layout = _card()
+        card, layout = panel_card()
         self.date_title = QLabel()
         self.date_title.setObjectName("dateTitle")
         layout.addWidget(self.date_title)
-        self.date_state = _caption()
+        self.date_state = panel_caption()
         layout.addWidget(self.date_state)
 
         modes = QHBoxLayout()
@@ -273,7 +225,7 @@ class ExceptionsPanel(QWidget):
         layout.addLayout(reason_row)
 
         buttons = QHBoxLayout()
-        self.editor_note = _caption()
+        self.editor_note = panel_caption()
         buttons.addWidget(self.editor_note, 1)
         self.remove_override_button = QPushButton("Remove exception")
         self.remove_override_button.setToolTip("Back to the usual weekly hours on this date")
@@ -288,10 +240,10 @@ class ExceptionsPanel(QWidget):
         return card
 
     def _build_repeating(self) -> QFrame:
-        card, layout = _card("Repeating exceptions")
+        card, layout = panel_card("Repeating exceptions")
         card.setFixedWidth(340)
         # Single lines: wrapped text in this column would squeeze the calendar above.
-        layout.addWidget(_caption("Closed on every matching date."))
+        layout.addWidget(panel_caption("Closed on every matching date."))
         self.recurring_list = QListWidget()
         self.recurring_list.setObjectName("plainList")
         self.recurring_list.setSizePolicy(
@@ -299,7 +251,7 @@ class ExceptionsPanel(QWidget):
         )
         self.recurring_list.currentRowChanged.connect(self._update_buttons)
         layout.addWidget(self.recurring_list, 1)
-        self.recurring_empty = _caption("None yet.")
+        self.recurring_empty = panel_caption("None yet.")
         layout.addWidget(self.recurring_empty)
         row = QHBoxLayout()
         self.add_recurring_button = QPushButton("Add…")
@@ -361,17 +313,17 @@ class ExceptionsPanel(QWidget):
     def editor_dirty(self) -> bool:
         return self._loaded_state is not None and self._editor_state() != self._loaded_state
 
-    def _editor_state(self) -> _EditorState:
+    def _editor_state(self) -> EditorState:
         custom = self.custom_radio.isChecked()
-        return _EditorState(
+        return EditorState(
             custom, tuple(self.hours.ranges()) if custom else (), self.reason.text().strip()
         )
 
-    def _stored_state(self, day: date) -> _EditorState:
+    def _stored_state(self, day: date) -> EditorState:
         row = self._overrides.get(day)
         if row is None:
-            return _EditorState(False, (), "")
-        return _EditorState(bool(row.blocks), row.blocks, row.reason)
+            return EditorState(False, (), "")
+        return EditorState(bool(row.blocks), row.blocks, row.reason)
 
     # --- the calendar ---------------------------------------------------------------
 
@@ -387,16 +339,16 @@ class ExceptionsPanel(QWidget):
             calendar.setDateTextFormat(qdate(day), past)
             day += timedelta(days=1)
         if self._schedule is not None:
-            repeating = _char_format(REPEATING_COLOURS, bold=False)
+            repeating = char_format(REPEATING_COLOURS, bold=False)
             for row in self._schedule.recurring:
                 for hit in next_dates(row.rrule, row.starts_on, max(first, self._today), 10):
                     if hit <= last:
                         calendar.setDateTextFormat(qdate(hit), repeating)
         for day, override in self._overrides.items():
             colours = CUSTOM_COLOURS if override.blocks else CLOSED_COLOURS
-            calendar.setDateTextFormat(qdate(day), _char_format(colours))
+            calendar.setDateTextFormat(qdate(day), char_format(colours))
         for day in self._holidays:
-            calendar.setDateTextFormat(qdate(day), _char_format(HOLIDAY_COLOURS))
+            calendar.setDateTextFormat(qdate(day), char_format(HOLIDAY_COLOURS))
 
     def _date_selected(self) -> None:
         self._show_date(self.selected_date())
@@ -419,7 +371,7 @@ class ExceptionsPanel(QWidget):
         self._update_buttons()
         return kept_over_change
 
-    def _fill_editor(self, state: _EditorState, usual: Sequence[tuple[time, time]]) -> None:
+    def _fill_editor(self, state: EditorState, usual: Sequence[tuple[time, time]]) -> None:
         with QSignalBlocker(self.custom_radio), QSignalBlocker(self.closed_radio):
             self.custom_radio.setChecked(state.custom)
             self.closed_radio.setChecked(not state.custom)
@@ -434,7 +386,7 @@ class ExceptionsPanel(QWidget):
     def _description(self, day: date) -> list[str]:
         parts: list[str] = []
         if day < self._today:
-            parts.append("This date has passed; exceptions are for today or later.")
+            parts.append(weekly_blocks.PAST_EXCEPTION_HINT)
         if holiday := self._holidays.get(day):
             parts.append(f"Clinic holiday: {holiday.name}. No one is bookable on this date.")
         override = self._overrides.get(day)
@@ -609,160 +561,3 @@ class ExceptionsPanel(QWidget):
 
 
 # --- settings ------------------------------------------------------------------------
-
-
-def _spin(minimum: int, maximum: int, suffix: str, step: int = 1) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(minimum, maximum)
-    spin.setSuffix(suffix)
-    spin.setSingleStep(step)
-    # One width for all, so the hints beside them line up.
-    spin.setFixedWidth(150)
-    spin.setAccelerated(True)
-    return spin
-
-
-class SettingsPanel(QWidget):
-    """Slot interval, buffers, notice, horizon and a daily maximum."""
-
-    def __init__(self, run: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._run = run
-        self._practitioner_id: uuid.UUID | None = None
-        self._loaded: SettingsRow | None = None
-
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 4, 0, 0)
-        card, layout = _card("Booking settings")
-        card.setMaximumWidth(720)
-        layout.addWidget(
-            _caption(
-                "How slots are offered to the front desk. Times are in minutes;\n"
-                "buffers keep time free around every appointment."
-            )
-        )
-        form = QFormLayout()
-        form.setLabelAlignment(LABEL_ALIGNMENT)
-        form.setHorizontalSpacing(18)
-        form.setVerticalSpacing(10)
-        # No ceiling below the core's: it says why a value is refused.
-        self.interval = _spin(1, 240, " min", 5)
-        self.buffer_before = _spin(0, 240, " min", 5)
-        self.buffer_after = _spin(0, 240, " min", 5)
-        self.min_notice = _spin(0, 60 * 24 * 30, " min", 15)
-        self.horizon = _spin(1, 730, " days", 7)
-        self.max_per_day = _spin(0, 100, "")
-        self.max_per_day.setSpecialValueText("No limit")
-        self.notice_hint = _caption()
-        rows: tuple[tuple[str, QSpinBox, QLabel], ...] = (
-            ("Slot interval", self.interval, _caption("Slots start on this grid, e.g. 15.")),
-            ("Buffer before", self.buffer_before, _caption("Free time before each session.")),
-            ("Buffer after", self.buffer_after, _caption("Free time after each session.")),
-            ("Minimum notice", self.min_notice, self.notice_hint),
-            ("Booking horizon", self.horizon, _caption("How far ahead clients can book.")),
-            (
-                "Bookings per day",
-                self.max_per_day,
-                _caption("At most this many sessions a day; 0 means no limit."),
-            ),
-        )
-        for label, spin, hint in rows:
-            line = QHBoxLayout()
-            line.setSpacing(14)
-            line.addWidget(spin)
-            line.addWidget(hint, 1)
-            form.addRow(label, line)
-            spin.valueChanged.connect(self._edited)
-        layout.addLayout(form)
-
-        buttons = QHBoxLayout()
-        self.note = _caption()
-        buttons.addWidget(self.note, 1)
-        self.revert_button = QPushButton("Revert")
-        self.revert_button.setToolTip("Back to the saved settings")
-        self.revert_button.clicked.connect(self.revert)
-        self.save_button = QPushButton("Save settings")
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        layout.addSpacing(6)
-        layout.addLayout(buttons)
-        outer.addWidget(card, 1, Qt.AlignmentFlag.AlignTop)
-        outer.addStretch(0)
-        self._edited()
-
-    def values(self) -> SettingsRow:
-        return SettingsRow(
-            self.interval.value(),
-            self.buffer_before.value(),
-            self.buffer_after.value(),
-            self.min_notice.value(),
-            self.horizon.value(),
-            self.max_per_day.value() or None,
-        )
-
-    def is_dirty(self) -> bool:
-        return self._loaded is not None and self.values() != self._loaded
-
-    def set_data(self, practitioner_id: uuid.UUID, settings: SettingsRow) -> bool:
-        """Show stored settings; True if unsaved typing was kept over a stored change."""
-        switched = practitioner_id != self._practitioner_id
-        self._practitioner_id = practitioner_id
-        kept_over_change = False
-        if switched or not self.is_dirty():
-            self._show(settings)
-        else:
-            kept_over_change = settings != self._loaded
-        self._loaded = settings
-        self._edited()
-        return kept_over_change
-
-    def _show(self, settings: SettingsRow) -> None:
-        for spin, value in (
-            (self.interval, settings.slot_interval_min),
-            (self.buffer_before, settings.buffer_before_min),
-            (self.buffer_after, settings.buffer_after_min),
-            (self.min_notice, settings.min_notice_min),
-            (self.horizon, settings.horizon_days),
-            (self.max_per_day, settings.max_per_day or 0),
-        ):
-            with QSignalBlocker(spin):
-                spin.setValue(value)
-
-    def revert(self) -> None:
-        if self._loaded is not None:
-            self._show(self._loaded)
-        self._edited()
-
-    def save(self) -> None:
-        if self._practitioner_id is None:
-            return
-        values = self.values()
-        command = UpdateScheduleSettings(
-            practitioner_id=self._practitioner_id,
-            slot_interval_min=values.slot_interval_min,
-            buffer_before_min=values.buffer_before_min,
-            buffer_after_min=values.buffer_after_min,
-            min_notice_min=values.min_notice_min,
-            horizon_days=values.horizon_days,
-            max_per_day=values.max_per_day,
-        )
-
-        def saved(_: object) -> None:
-            self._loaded = values
-            self._edited()
-
-        self._run(command, saved)
-
-    def _edited(self) -> None:
-        notice = self.min_notice.value()
-        self.notice_hint.setText(
-            f"Bookable until {duration_text(notice)} before the start."
-            if notice
-            else "Bookable right up to the start."
-        )
-        dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty)
-        self.revert_button.setEnabled(dirty)
-        self.note.setText("Not saved yet." if dirty else "")
