@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
 
 from desktop_app.audit.log import append as append_audit
 from desktop_app.infra.database import Database
@@ -45,6 +48,20 @@ class HandlerSpec:
 HandlerTable = dict[type[Command], HandlerSpec]
 
 
+class ChangeRecorder(Protocol):
+    """Writes the command's entry in the change feed, inside its transaction."""
+
+    def record(
+        self,
+        session: Session,
+        *,
+        at: datetime,
+        command: Command,
+        actor: Actor,
+        events: Sequence[Event],
+    ) -> int: ...
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a handler returns: a result for the caller and the audit target."""
@@ -58,10 +75,18 @@ class Outcome:
 
 
 class MessageBus:
-    def __init__(self, db: Database, handlers: HandlerTable, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        handlers: HandlerTable,
+        clock: Clock | None = None,
+        recorder: ChangeRecorder | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
         self._handlers = dict(handlers)
+        # The change feed other workstations read; None: this bus announces nothing.
+        self.recorder = recorder
         self._subscribers: dict[type[Event], list[Callable[[Event], None]]] = defaultdict(list)
         self._any_subscribers: list[Callable[[Event], None]] = []
 
@@ -95,22 +120,32 @@ class MessageBus:
             if outcome.no_change:
                 return outcome.result
             uow.session.flush()
+            at = self.clock.now()
             changes = command.audit_fields()
             if outcome.changes:
                 changes = {**changes, **outcome.changes}
             append_audit(
                 uow.session,
-                at=self.clock.now(),
+                at=at,
                 actor_id=actor.account_id,
                 workstation=actor.workstation,
                 command=command.kind(),
                 target=outcome.target,
                 changes=changes,
             )
+            if self.recorder is not None:
+                self.recorder.record(
+                    uow.session, at=at, command=command, actor=actor, events=uow.events
+                )
             uow.commit()
             events = list(uow.events)
         self._publish(events)
         return outcome.result
+
+    def publish_remote(self, events: Sequence[Event]) -> None:
+        """Events another workstation's commands raised, read from the change feed:
+        delivered to this bus's subscribers exactly as its own."""
+        self._publish(list(events))
 
     def _publish(self, events: list[Event]) -> None:
         for event in events:
