@@ -14,6 +14,7 @@ from desktop_app.clients.commands import RegisterClient
 from desktop_app.infra.config import DatabaseChoice, parse_database_url
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.events import Event
+from desktop_app.live.feed import last_position
 from models import Role
 
 
@@ -24,9 +25,10 @@ def desk_session(
     practitioner_id: str,
     service_id: str,
     client_id: str,
+    arrived_id: str,
     starts_at: list[str],
 ) -> list[dict[str, Any]]:
-    """Book, check in, cancel, fail to book a taken slot, change a schedule, register a
+    """Check in, book, cancel, fail to book a taken slot, change a schedule, register a
     client; returns every event this process's bus published, encoded, in order."""
     ctx = open_app(DatabaseChoice(parse_database_url(url), "other desk"), migrate=False)
     codec = event_codec()
@@ -43,13 +45,13 @@ def desk_session(
     pid, service, client = uuid.UUID(practitioner_id), uuid.UUID(service_id), uuid.UUID(client_id)
     try:
         first, second = (datetime.fromisoformat(s) for s in starts_at)
-        booked = ctx.bus.handle(
+        ctx.bus.handle(CheckInAppointment(appointment_id=uuid.UUID(arrived_id)), desk)
+        ctx.bus.handle(
             BookAppointment(
                 client_id=client, practitioner_id=pid, service_id=service, starts_at=first
             ),
             desk,
         )
-        ctx.bus.handle(CheckInAppointment(appointment_id=booked.appointment_id), desk)
         other = ctx.bus.handle(
             BookAppointment(
                 client_id=client, practitioner_id=pid, service_id=service, starts_at=second
@@ -88,11 +90,10 @@ def commit_clients(url: str, desk_id: str, count: int) -> int:
     desk = Actor(uuid.UUID(desk_id), "Desk 2", frozenset({Role.FRONT_DESK}), "desk-2")
     try:
         for n in range(count):
-            ctx.bus.handle(RegisterClient(full_name=f"Remote Client {n}", phone=None), desk)
-        from desktop_app.live.feed import last_position
-
+            ctx.bus.handle(
+                RegisterClient(full_name=f"Remote Client {n}", phone=f"0770090{n:04d}"), desk
+            )
         with ctx.db.engine.connect() as conn:
-            cursor = conn.connection.cursor()
-            return last_position(cursor)
+            return last_position(conn.connection.cursor())
     finally:
         ctx.close()

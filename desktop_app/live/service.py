@@ -91,6 +91,7 @@ class LiveFeed:
         self._started_at = clock.now()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._ever_started = False
         self._last_beat = 0.0
         self._last_trim = 0.0
         self._back_at = 0.0
@@ -102,11 +103,15 @@ class LiveFeed:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
-        """Start reading from the feed's current end: what is committed after this arrives."""
+        """Start reading: the first time from the feed's current end (what is committed
+        after this arrives); after a stop, from where it stopped (it catches up)."""
         if self.running:
             return
-        with self.db.read_sessions() as session:
-            self.position = session.execute(select(func.max(ChangeEntry.position))).scalar() or 0
+        if not self._ever_started:
+            with self.db.read_sessions() as session:
+                end = session.execute(select(func.max(ChangeEntry.position))).scalar()
+            self.position = end or 0
+            self._ever_started = True
         self._stop.clear()
         self._started_at = self.clock.now()
         target = self._run_postgresql if self.db.dialect == "postgresql" else self._run_sqlite
