@@ -10,7 +10,7 @@ app only through `desktop_app.kernel.core.Core`.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from desktop_app.availability.events import AvailabilityChanged
 from desktop_app.availability.handlers import HANDLERS as AVAILABILITY
@@ -111,8 +111,6 @@ class AppContext:
     # Running only in the app itself: one-shot commands (migrate, backup,
     # doctor...) and tests have no timer unless they start one.
     scheduler: Scheduler | None = None
-    # This running app in the change feed: its own rows are not delivered back to it.
-    origin: uuid.UUID = field(default_factory=uuid.uuid4)
     # The reader of other workstations' changes; the GUI starts it.
     live: LiveFeed | None = None
 
@@ -131,6 +129,13 @@ class AppContext:
         if self.scheduler is not None:
             self.scheduler.shutdown()
             self.scheduler = None
+
+    @property
+    def origin(self) -> uuid.UUID:
+        """This running app in the change feed: its own rows are not delivered back to it."""
+        if self.bus.recorder is None:
+            raise RuntimeError("this bus writes no change feed")
+        return self.bus.recorder.origin
 
     def start_live(self, *, poll_interval_s: float | None = None) -> LiveFeed:
         """Start receiving other workstations' changes (and showing the link's state)."""
@@ -170,9 +175,7 @@ def open_app(
         if migrate:
             schema.upgrade(db)
         clock = clock or SystemClock()
-        origin = uuid.uuid4()
-        bus = build_bus(db, clock, origin=origin)
-        ctx = AppContext(choice=choice, db=db, bus=bus, clock=clock, origin=origin)
+        ctx = AppContext(choice=choice, db=db, bus=build_bus(db, clock), clock=clock)
         if scheduler:
             ctx.start_scheduler()
         return ctx

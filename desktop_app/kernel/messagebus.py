@@ -10,6 +10,7 @@ The table of handlers is handed to it by the composition root
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,10 @@ HandlerTable = dict[type[Command], HandlerSpec]
 
 class ChangeRecorder(Protocol):
     """Writes the command's entry in the change feed, inside its transaction."""
+
+    # The running app whose bus this is, as the feed names it.
+    @property
+    def origin(self) -> uuid.UUID: ...
 
     def record(
         self,
