@@ -41,7 +41,7 @@ from models import ChangeEntry
 log = logging.getLogger(__name__)
 
 # SQLite: how often the data version is looked at.
-POLL_INTERVAL_S = 0.1
+POLL_INTERVAL_S = 0.05
 # PostgreSQL: the longest the thread waits for an announcement before it
 # looks at its stop flag and its timers again.
 WAIT_S = 0.5
