@@ -1,8 +1,10 @@
 """The one entry point for changes.
 
 `MessageBus.handle(command, actor)` checks the actor's permission, runs the
-command's handler in one unit of work, appends the audit entry in the same
-transaction, commits, and only then publishes the events the handler raised.
+command's handler in one unit of work, appends the audit entry and the change
+feed's row (the events, for other workstations) in the same transaction,
+commits, and only then publishes the events the handler raised. Events other
+workstations raised arrive through `publish_remote` to the same subscribers.
 The table of handlers is handed to it by the composition root
 (`desktop_app.bootstrap`), which puts the domains' tables together.
 """

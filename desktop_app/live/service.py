@@ -114,6 +114,7 @@ class LiveFeed:
             self._ever_started = True
         self._stop.clear()
         self._started_at = self.clock.now()
+        self._last_beat = 0.0  # say at once that this workstation is here
         target = self._run_postgresql if self.db.dialect == "postgresql" else self._run_sqlite
         self._thread = threading.Thread(target=target, name="clinicdesk-live", daemon=True)
         self._thread.start()

@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-30
+Create Date: 2026-12-04
 
 - `change_log`: written in each command's own transaction, at the command's
   audit sequence number, with the domain events it raised; other
