@@ -9,27 +9,41 @@ app only through `desktop_app.kernel.core.Core`.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
+from desktop_app.availability.events import AvailabilityChanged
 from desktop_app.availability.handlers import HANDLERS as AVAILABILITY
+from desktop_app.booking.events import AppointmentChanged, HoldChanged
 from desktop_app.booking.handlers import HANDLERS as BOOKING
+from desktop_app.clients.events import ClientChanged
 from desktop_app.clients.handlers import HANDLERS as CLIENTS
+from desktop_app.clinic.events import ClinicSettingsChanged
 from desktop_app.clinic.handlers import HANDLERS as CLINIC
 from desktop_app.credits.adjustment_handlers import HANDLERS as CREDIT_ADJUSTMENTS
+from desktop_app.credits.events import CreditPacksChanged, CreditsChanged
 from desktop_app.credits.expiry_handlers import HANDLERS as CREDIT_EXPIRY
 from desktop_app.credits.pack_handlers import HANDLERS as CREDIT_PACKS
 from desktop_app.credits.spending_handlers import HANDLERS as CREDIT_SPENDING
+from desktop_app.demo.events import DemoClinicSeeded
 from desktop_app.demo.handlers import HANDLERS as DEMO
 from desktop_app.infra import schema
 from desktop_app.infra.config import DatabaseChoice
 from desktop_app.infra.database import Database, check_reachable, open_database
 from desktop_app.kernel.clock import Clock, SystemClock
+from desktop_app.kernel.events import Event
 from desktop_app.kernel.messagebus import HandlerTable, MessageBus
+from desktop_app.live.codec import EventCodec
+from desktop_app.live.feed import ChangeRecorder
+from desktop_app.live.service import LiveFeed
+from desktop_app.messaging.events import EmailSettingsChanged, NotificationsChanged, OutboxChanged
 from desktop_app.messaging.handlers import HANDLERS as MESSAGING
+from desktop_app.partners.events import PartnerOrganisationChanged
 from desktop_app.partners.handlers import HANDLERS as PARTNERS
 from desktop_app.scheduling.handlers import HANDLERS as SCHEDULING
 from desktop_app.scheduling.scheduler import Scheduler
 from desktop_app.staff.account_handlers import HANDLERS as STAFF_ACCOUNTS
+from desktop_app.staff.events import PractitionerChanged, StaffAccountChanged, StaffAccountCreated
 from desktop_app.staff.practitioner_handlers import HANDLERS as PRACTITIONERS
 
 # Every domain's commands, in one place: what the bus can do is read here.
@@ -51,6 +65,31 @@ DOMAIN_HANDLERS: tuple[HandlerTable, ...] = (
 )
 
 
+# Every domain event, for the change feed: other workstations receive them as
+# the local bus publishes them.
+EVENT_TYPES: tuple[type[Event], ...] = (
+    StaffAccountCreated,
+    StaffAccountChanged,
+    PractitionerChanged,
+    ClinicSettingsChanged,
+    AvailabilityChanged,
+    ClientChanged,
+    AppointmentChanged,
+    HoldChanged,
+    CreditsChanged,
+    CreditPacksChanged,
+    PartnerOrganisationChanged,
+    NotificationsChanged,
+    EmailSettingsChanged,
+    OutboxChanged,
+    DemoClinicSeeded,
+)
+
+
+def event_codec() -> EventCodec:
+    return EventCodec(EVENT_TYPES)
+
+
 def handler_table() -> HandlerTable:
     table: HandlerTable = {}
     for part in DOMAIN_HANDLERS:
@@ -61,8 +100,12 @@ def handler_table() -> HandlerTable:
     return table
 
 
-def build_bus(db: Database, clock: Clock | None = None) -> MessageBus:
-    return MessageBus(db, handler_table(), clock)
+def build_bus(
+    db: Database, clock: Clock | None = None, *, origin: uuid.UUID | None = None
+) -> MessageBus:
+    """The bus, writing every committed command to the change feed as `origin`."""
+    recorder = ChangeRecorder(event_codec(), origin or uuid.uuid4())
+    return MessageBus(db, handler_table(), clock, recorder)
 
 
 @dataclass
@@ -74,6 +117,8 @@ class AppContext:
     # Running only in the app itself: one-shot commands (migrate, backup,
     # doctor...) and tests have no timer unless they start one.
     scheduler: Scheduler | None = None
+    # The reader of other workstations' changes; the GUI starts it.
+    live: LiveFeed | None = None
 
     @property
     def database_label(self) -> str:
@@ -91,9 +136,30 @@ class AppContext:
             self.scheduler.shutdown()
             self.scheduler = None
 
+    @property
+    def origin(self) -> uuid.UUID:
+        """This running app in the change feed: its own rows are not delivered back to it."""
+        if self.bus.recorder is None:
+            raise RuntimeError("this bus writes no change feed")
+        return self.bus.recorder.origin
+
+    def start_live(self, *, poll_interval_s: float | None = None) -> LiveFeed:
+        """Start receiving other workstations' changes (and showing the link's state)."""
+        if self.live is None:
+            self.live = LiveFeed(self.db, self.bus, event_codec(), self.origin, self.clock)
+        if poll_interval_s is not None:
+            self.live.poll_interval_s = poll_interval_s
+        self.live.start()
+        return self.live
+
+    def stop_live(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+
     def close(self) -> None:
-        # The timer first: its jobs use the engine about to be disposed.
+        # The timer and the feed first: they use the engine about to be disposed.
         self.stop_scheduler()
+        self.stop_live()
         self.db.dispose()
 
 

@@ -27,6 +27,7 @@ from models.enums import (
     PractitionerStatus,
     Role,
 )
+from models.live import ChangeEntry, Workstation
 from models.notification import Notification, OutgoingMessage
 from models.partner import PartnerAllocation, PartnerOrganisation
 from models.practitioner import Practitioner, PractitionerDecision, PractitionerDocument
@@ -43,6 +44,7 @@ __all__ = [
     "AppointmentStatus",
     "AuditEntry",
     "Base",
+    "ChangeEntry",
     "Client",
     "ClinicHoliday",
     "ClinicSetting",
@@ -75,6 +77,7 @@ __all__ = [
     "StaffRole",
     "UTCDateTime",
     "WeeklyRule",
+    "Workstation",
     "service_practitioner",
     "utcnow",
 ]

@@ -7,11 +7,14 @@ keeps them from importing `desktop_app.bootstrap`, which imports every domain.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.infra.database import Database
 from desktop_app.kernel.clock import Clock
 from desktop_app.kernel.messagebus import MessageBus
+
+if TYPE_CHECKING:
+    from desktop_app.live.service import LiveFeed
 
 
 class Core(Protocol):
@@ -27,4 +30,9 @@ class Core(Protocol):
     @property
     def database_label(self) -> str:
         """Where the data lives, as the status bar and the settings show it."""
+        ...
+
+    @property
+    def live(self) -> LiveFeed | None:
+        """The reader of other workstations' changes, when it runs (the GUI starts it)."""
         ...

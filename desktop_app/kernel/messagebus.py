@@ -1,8 +1,10 @@
 """The one entry point for changes.
 
 `MessageBus.handle(command, actor)` checks the actor's permission, runs the
-command's handler in one unit of work, appends the audit entry in the same
-transaction, commits, and only then publishes the events the handler raised.
+command's handler in one unit of work, appends the audit entry and the change
+feed's row (the events, for other workstations) in the same transaction,
+commits, and only then publishes the events the handler raised. Events other
+workstations raised arrive through `publish_remote` to the same subscribers.
 The table of handlers is handed to it by the composition root
 (`desktop_app.bootstrap`), which puts the domains' tables together.
 """
@@ -10,10 +12,14 @@ The table of handlers is handed to it by the composition root
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
 
 from desktop_app.audit.log import append as append_audit
 from desktop_app.infra.database import Database
@@ -45,6 +51,24 @@ class HandlerSpec:
 HandlerTable = dict[type[Command], HandlerSpec]
 
 
+class ChangeRecorder(Protocol):
+    """Writes the command's entry in the change feed, inside its transaction."""
+
+    # The running app whose bus this is, as the feed names it.
+    @property
+    def origin(self) -> uuid.UUID: ...
+
+    def record(
+        self,
+        session: Session,
+        *,
+        at: datetime,
+        command: Command,
+        actor: Actor,
+        events: Sequence[Event],
+    ) -> int: ...
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a handler returns: a result for the caller and the audit target."""
@@ -58,10 +82,18 @@ class Outcome:
 
 
 class MessageBus:
-    def __init__(self, db: Database, handlers: HandlerTable, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        handlers: HandlerTable,
+        clock: Clock | None = None,
+        recorder: ChangeRecorder | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
         self._handlers = dict(handlers)
+        # The change feed other workstations read; None: this bus announces nothing.
+        self.recorder = recorder
         self._subscribers: dict[type[Event], list[Callable[[Event], None]]] = defaultdict(list)
         self._any_subscribers: list[Callable[[Event], None]] = []
 
@@ -95,22 +127,32 @@ class MessageBus:
             if outcome.no_change:
                 return outcome.result
             uow.session.flush()
+            at = self.clock.now()
             changes = command.audit_fields()
             if outcome.changes:
                 changes = {**changes, **outcome.changes}
             append_audit(
                 uow.session,
-                at=self.clock.now(),
+                at=at,
                 actor_id=actor.account_id,
                 workstation=actor.workstation,
                 command=command.kind(),
                 target=outcome.target,
                 changes=changes,
             )
+            if self.recorder is not None:
+                self.recorder.record(
+                    uow.session, at=at, command=command, actor=actor, events=uow.events
+                )
             uow.commit()
             events = list(uow.events)
         self._publish(events)
         return outcome.result
+
+    def publish_remote(self, events: Sequence[Event]) -> None:
+        """Events another workstation's commands raised, read from the change feed:
+        delivered to this bus's subscribers exactly as its own."""
+        self._publish(list(events))
 
     def _publish(self, events: list[Event]) -> None:
         for event in events:

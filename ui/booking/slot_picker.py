@@ -35,6 +35,7 @@ from desktop_app.availability import slot_queries
 from desktop_app.availability.slot_engine import Slot
 from desktop_app.kernel.core import Core
 from desktop_app.kernel.errors import ClinicdeskError
+from ui.booking.live_slots import SlotsFollower
 from ui.kit.formatting import long_date
 from ui.kit.ops import run_in_background
 from ui.kit.resources import ACCENT
@@ -129,6 +130,16 @@ class SlotPicker(QWidget):
 
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
+
+        # Taken, held or opened at any workstation: the day loads again.
+        self.follower = SlotsFollower(
+            ctx,
+            self.slot_scroll,
+            reload=self.reload,
+            practitioner=lambda: self.query.practitioner_id if self.query else None,
+            active=lambda: self.query is not None and self.isVisible(),
+        )
+        self.slots_loaded.connect(self.follower.loaded)
 
     # --- configuring -----------------------------------------------------
 

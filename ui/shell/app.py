@@ -49,6 +49,8 @@ def run_gui(ctx: AppContext, argv: list[str] | None = None) -> int:
     app = ensure_application(argv)
     # Dialogs come and go between windows; only closing the main window quits.
     app.setQuitOnLastWindowClosed(False)
+    # Other workstations' changes, and the link's state in the status bar.
+    ctx.start_live()
     try:
         email = ""
         if not staff_queries.has_manager(ctx.db):

@@ -36,6 +36,7 @@ from ui.kit.formatting import roles_text
 from ui.kit.ops import run_in_background
 from ui.kit.page import View
 from ui.kit.resources import app_icon
+from ui.shell.connection import ConnectionIndicator, reload_failed_views
 from ui.shell.idle_lock import MINUTE_MS, IdleLock
 from ui.shell.navigation import Page, pages_for
 from ui.staff.password_dialogs import ChangePasswordDialog
@@ -113,8 +114,13 @@ class MainWindow(QMainWindow):
         self.database_label.setObjectName("databaseLabel")
         self.clock_label = QLabel()
         self.clock_label.setObjectName("clockLabel")
+        self.connection = ConnectionIndicator(ctx, actor)
+        self.connection.reconnected.connect(lambda: reload_failed_views(self.views.values()))
         self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.connection)
         self.statusBar().addPermanentWidget(self.clock_label)
+        if ctx.live is not None:
+            ctx.live.set_user(actor.name)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self._update_clock)
@@ -207,6 +213,7 @@ class MainWindow(QMainWindow):
         self.clinic_label.setText(settings.clinic_name)
         self.setWindowTitle(f"{settings.clinic_name} — Clinicdesk")
         self.clock_label.setToolTip(f"Clinic time ({settings.timezone})")
+        self.connection.set_timezone(self._tz)
         self._update_clock()
         self.idle_lock.clinic = settings.clinic_name
         if self._idle_timeout_override is None:
@@ -260,5 +267,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._clock_timer.stop()
+        if self.ctx.live is not None:
+            self.ctx.live.set_user(None)
         super().closeEvent(event)
         self.closed.emit()
