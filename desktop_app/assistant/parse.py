@@ -23,6 +23,10 @@ from desktop_app.assistant.request import Action, Ask, Named, Question, Request,
 from desktop_app.assistant.vocabulary import SERVICE_SYNONYMS, Vocabulary, words
 from desktop_app.kernel.text_search import fold
 
+# Clients kept as candidates (a move or cancel narrows them by appointment);
+# a question shows the first few.
+CANDIDATES = 200
+SHOWN = 8
 # How far ahead proposals look when the text names no day.
 DEFAULT_DAYS = 14
 
@@ -275,7 +279,9 @@ def parse(text: str, vocab: Vocabulary, now: datetime) -> Request:
         )
 
     if len(clients) > 1:
-        questions.append(Question(Ask.CLIENT, _which_client(clients, new_name), choices=clients))
+        questions.append(
+            Question(Ask.CLIENT, _which_client(clients, new_name), choices=clients[:SHOWN])
+        )
     if not clients and new_name:
         questions.append(
             Question(Ask.NEW_CLIENT, f"No client named “{new_name}”: register them as new?")
@@ -406,17 +412,17 @@ def _read_client(
             runs[-1].append(t)
     runs = [r for r in runs if r]
     for run in runs:
-        for size in range(min(len(run), 4), 0, -1):
+        # The whole run names the client; only a long run may lose a word
+        # (never down to one: "Ana Silva" is not any Ana).
+        sizes = [len(run)] if len(run) <= 2 else range(min(len(run), 4), 1, -1)
+        for size in sizes:
             for i in range(len(run) - size + 1):
                 sub = run[i : i + size]
-                match = vocab.find_clients(sub)
+                match = vocab.find_clients(sub, limit=CANDIDATES)
                 if match.clients:
                     rest = [w for w in run if w not in sub]
                     others = [w for r in runs if r is not run for w in r]
-                    clients = match.clients
-                    if not match.exact and len(clients) > 1:
-                        clients = clients[:8]
-                    return clients, _as_typed(sub, raw), rest + others
+                    return match.clients, _as_typed(sub, raw), rest + others
     if runs:
         run = max(runs, key=len)
         return (), _as_typed(run, raw), [w for r in runs if r is not run for w in r]
@@ -438,7 +444,7 @@ def _which_client(clients: tuple[Named, ...], typed: str | None) -> str:
     names = {c.name for c in clients}
     if len(names) == 1:
         return f"{len(clients)} clients are called {clients[0].name}: which one?"
-    more = "+" if len(clients) >= 8 else ""
+    more = "+" if len(clients) >= CANDIDATES else ""
     return f"{len(clients)}{more} clients match “{typed}”: which one?"
 
 
