@@ -465,6 +465,7 @@ def with_answer(request: Request, **changes: object) -> Request:
         "practitioner": (Ask.PRACTITIONER,),
         "when": (Ask.DAY, Ask.TIME),
         "current": (Ask.DAY, Ask.TIME, Ask.APPOINTMENT),
+        "appointment_id": (Ask.APPOINTMENT,),
         "action": (),
     }
     drop = {a for key in changes for a in answered.get(key, ())}

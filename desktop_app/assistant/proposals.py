@@ -263,6 +263,7 @@ def _find_appointment(
         for r in _upcoming(db, [c.id for c in request.clients], max(lo, now), hi)
         if current.accepts(r.starts_at.astimezone(zone))
         and (request.service is None or r.service_id == request.service.id)
+        and (request.appointment_id is None or r.id == request.appointment_id)
     ]
     others = tuple(q for q in request.questions if q.about is not Ask.CLIENT)
     by_id = {c.id: c for c in request.clients}

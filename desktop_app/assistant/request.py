@@ -123,6 +123,8 @@ class Request:
     current: When | None = None
     # "same as last time": service and practitioner of the client's last visit.
     same_as_last: bool = False
+    # Move and cancel: the appointment chosen when several matched.
+    appointment_id: uuid.UUID | None = None
     questions: tuple[Question, ...] = field(default=())
 
     @property
