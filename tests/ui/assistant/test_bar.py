@@ -125,7 +125,7 @@ def test_two_clients_of_one_name_are_asked_about(qtbot: QtBot, desk: Desk, tmp_p
 
 
 def test_friday_on_a_friday_is_a_question(qtbot: QtBot, desk: Desk) -> None:
-    desk.clock._now = FRIDAY  # noqa: SLF001 - the clock the test moves
+    desk.clock.set(FRIDAY)
     bar = desk.bar(qtbot)
     type_text(qtbot, bar, "Bruno Silva intake friday")
     assert bar.understanding is not None and bar.understanding.request.asks(Ask.DAY)
