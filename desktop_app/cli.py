@@ -7,6 +7,7 @@
     clinicdesk doctor                         check the database's integrity
     clinicdesk backup PATH                    a consistent copy of the database
     clinicdesk screenshots DIR                render every main view to PNG
+    clinicdesk assistant "TEXT" [--json] [--book]   what the booking assistant understands
 
 Every failure a user can cause prints one line saying what is wrong and exits
 non-zero; a traceback is only ever written to the log file.
@@ -97,6 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("screenshots", "render every main view, offscreen, to PNG files")
     p.add_argument("directory", type=Path)
+
+    p = command(
+        "assistant",
+        "what the booking assistant understands from a request, with up to five free times; "
+        "changes nothing unless --book is given",
+    )
+    p.add_argument("text", help='e.g. "Ana Silva with Dr Hunt next Tuesday after 3pm"')
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--book",
+        action="store_true",
+        help="do it: book the first free time (or move, or cancel the appointment)",
+    )
+    p.add_argument("--now", metavar="ISO", help="read the text as if it were this instant")
+    p.add_argument("--as", dest="as_email", metavar="EMAIL", help="act as this staff account")
     return parser
 
 
@@ -221,6 +237,20 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+def cmd_assistant(args: argparse.Namespace) -> int:
+    from desktop_app.assistant.cli import read_now, run_assistant
+    from desktop_app.kernel.clock import FixedClock
+
+    now = read_now(args.now)
+    ctx = open_app(choose_database(args.database), clock=FixedClock(now) if now else None)
+    try:
+        return run_assistant(
+            ctx, args.text, as_json=args.json, book=args.book, as_email=args.as_email
+        )
+    finally:
+        ctx.close()
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "migrate": cmd_migrate,
@@ -229,6 +259,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "doctor": cmd_doctor,
     "backup": cmd_backup,
     "screenshots": cmd_screenshots,
+    "assistant": cmd_assistant,
 }
 
 

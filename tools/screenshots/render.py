@@ -17,6 +17,7 @@ from desktop_app.staff import queries as staff_queries
 from desktop_app.staff.queries import StaffRow
 from models.enums import Role
 from tools.screenshots.accounts import SEPARATE_PAGES, prepare_page, render_account_screens
+from tools.screenshots.assistant import render_assistant_screens
 from tools.screenshots.booking import render_booking_dialog, show_today_example
 from tools.screenshots.credits import render_credit_screens
 from tools.screenshots.partners import render_partner_screens
@@ -102,6 +103,11 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     paths += render_credit_screens(ctx, manager, out_dir)
     paths += render_partner_screens(ctx, manager, out_dir)
     paths += render_settings_screens(ctx, manager, out_dir)
+    # The booking assistant (Ctrl+K), as the front desk sees it (70).
+    desk_row = _first_with(staff, Role.FRONT_DESK)
+    paths += render_assistant_screens(
+        ctx, _actor_for(desk_row) if desk_row else manager, out_dir, wait_until, _save
+    )
     return paths
 
 

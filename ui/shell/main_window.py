@@ -30,6 +30,7 @@ from desktop_app.kernel.core import Core
 from desktop_app.kernel.events import Event
 from desktop_app.messaging import queries as notification_queries
 from desktop_app.messaging.events import NotificationsChanged
+from ui.assistant.bar import AssistantBar
 from ui.kit.bus_bridge import BusBridge
 from ui.kit.command_dialog import open_in_place
 from ui.kit.formatting import roles_text
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
         for number in range(1, min(len(self.pages), 9) + 1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda row=number - 1: self.navigation.setCurrentRow(row))
+        # The booking assistant, from anywhere in the window.
+        self.assistant_bar: AssistantBar | None = None
+        QShortcut(QKeySequence("Ctrl+K"), self).activated.connect(self.open_assistant)
 
         self.database_label = QLabel(f"Database: {ctx.database_label}")
         self.database_label.setObjectName("databaseLabel")
@@ -250,6 +254,13 @@ class MainWindow(QMainWindow):
         self.clock_label.setText(f"{now:%a} {now.day} {now:%b %Y}   {now:%H:%M}")
 
     # --- account ---------------------------------------------------------
+
+    def open_assistant(self) -> AssistantBar:
+        bar = AssistantBar(self.ctx, self.actor, self)
+        bar.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.assistant_bar = bar
+        bar.open()
+        return bar
 
     def change_password(self) -> None:
         dialog = ChangePasswordDialog(self.ctx, self.actor, self)

@@ -42,9 +42,12 @@ def test_render_all_writes_every_screen(
             "57-credit-packs.png",
             "60-settings-email.png",
             "61-settings-templates.png",
+            "70-assistant.png",
+            "71-assistant-question.png",
         )
         if name in later
     ]
+    assert {"70-assistant.png", "71-assistant-question.png"} <= set(later)
     pages = [
         name
         for name in names[3:]
@@ -68,11 +71,14 @@ def test_render_all_works_on_an_empty_clinic(
     # No manager yet: the screens still render (with a stand-in manager).
     paths = render_all(sqlite_app, tmp_path)
     # Login and wizard, the manager's pages, then the review, staff, lock and form;
-    # with no client, sale or partner: the packs and the e-mail settings only.
-    assert len(paths) == 3 + 9 + 4 + 3
-    assert [p.name for p in paths[-3:]] == [
+    # with no client, sale or partner: the packs and the e-mail settings only;
+    # then the assistant (which has no names to find: its questions show).
+    assert len(paths) == 3 + 9 + 4 + 3 + 2
+    assert [p.name for p in paths[-5:]] == [
         "57-credit-packs.png",
         "60-settings-email.png",
         "61-settings-templates.png",
+        "70-assistant.png",
+        "71-assistant-question.png",
     ]
     assert all(p.stat().st_size > 0 for p in paths)
