@@ -2,8 +2,8 @@
 
     python -m tools.live_screenshots docs/screenshots
 
-Writes 70-status-live.png, 71-status-reconnecting.png, 72-status-back.png and
-73-workstations.png over a throwaway SQLite clinic (offscreen). Standalone for
+Writes 90-status-live.png, 91-status-reconnecting.png, 92-status-back.png and
+93-workstations.png over a throwaway SQLite clinic (offscreen). Standalone for
 now; it can join `clinicdesk screenshots` once that tool's layout settles.
 """
 
@@ -85,9 +85,9 @@ def render(out: Path) -> list[Path]:
         window.show()
         _settle(app)
         states = (
-            ("70-status-live.png", LinkStatus(LinkState.CONNECTED, now - timedelta(hours=1))),
+            ("90-status-live.png", LinkStatus(LinkState.CONNECTED, now - timedelta(hours=1))),
             (
-                "71-status-reconnecting.png",
+                "91-status-reconnecting.png",
                 LinkStatus(
                     LinkState.RECONNECTING,
                     now,
@@ -95,7 +95,7 @@ def render(out: Path) -> list[Path]:
                     4,
                 ),
             ),
-            ("72-status-back.png", LinkStatus(LinkState.BACK, now)),
+            ("92-status-back.png", LinkStatus(LinkState.BACK, now)),
         )
         for name, status in states:
             live.status.set(status)
@@ -108,7 +108,7 @@ def render(out: Path) -> list[Path]:
         dialog.resize(640, 240)
         dialog.show()
         app.processEvents()
-        target = out / "73-workstations.png"
+        target = out / "93-workstations.png"
         dialog.grab().save(str(target))
         written.append(target)
         dialog.close()
