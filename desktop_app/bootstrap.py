@@ -24,6 +24,7 @@ from desktop_app.kernel.clock import Clock, SystemClock
 from desktop_app.kernel.messagebus import HandlerTable, MessageBus
 from desktop_app.messaging.handlers import HANDLERS as MESSAGING
 from desktop_app.partners.handlers import HANDLERS as PARTNERS
+from desktop_app.payments.handlers import HANDLERS as PAYMENTS
 from desktop_app.scheduling.handlers import HANDLERS as SCHEDULING
 from desktop_app.scheduling.scheduler import Scheduler
 from desktop_app.staff.account_handlers import HANDLERS as STAFF_ACCOUNTS
@@ -39,6 +40,7 @@ DOMAIN_HANDLERS: tuple[HandlerTable, ...] = (
     BOOKING,
     CREDITS,
     PARTNERS,
+    PAYMENTS,
     MESSAGING,
     SCHEDULING,
     DEMO,
