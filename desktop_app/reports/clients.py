@@ -53,10 +53,10 @@ def new_and_returning(db: Database, period: Period, scope: Scope | None = None) 
             row(
                 who.get(pid, "?"),
                 int(n),
-                int(k),
+                int(n) - int(back),
                 base.narrowed(who.get(pid, "?"), practitioner_id=pid),
             )
-            for n, k, pid in per
+            for n, back, pid in per
         ),
         key=lambda r: str(r.cells[0]).lower(),
     )

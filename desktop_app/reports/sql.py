@@ -73,4 +73,4 @@ def _minute_sqlite(element: minute_of_week, compiler: SQLCompiler, **kw: Any) ->
 def _minute_default(element: minute_of_week, compiler: SQLCompiler, **kw: Any) -> str:
     column, offset = (compiler.process(c, **kw) for c in element.clauses)
     epoch = f"CAST(floor(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
-    return f"(floor(({epoch} + {offset} + {_EPOCH_MONDAY_S}) / 60.0)::BIGINT % 10080)"
+    return f"mod(CAST(floor(({epoch} + {offset} + {_EPOCH_MONDAY_S}) / 60.0) AS BIGINT), 10080)"
