@@ -80,6 +80,16 @@ def appointment_due(db: Database, appointment_id: uuid.UUID) -> AppointmentDue:
     )
 
 
+def appointment_due_by_reference(db: Database, reference: str) -> AppointmentDue:
+    """The appointment a desk types the reference of (case and spaces forgiven)."""
+    typed = reference.strip().upper()
+    with db.read_sessions() as s:
+        found = s.scalar(select(Appointment.id).where(Appointment.reference == typed))
+    if found is None:
+        raise NotFound(f"No appointment has the reference {typed or '(empty)'}.")
+    return appointment_due(db, found)
+
+
 @dataclass(frozen=True)
 class CashUpLine:
     payment_id: uuid.UUID

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from desktop_app.infra.database import Database
 from desktop_app.reports.period import Scope
 from models import (
     Practitioner,
     PractitionerStatus,
+    Service,
     StaffAccount,
     service_practitioner,
 )
@@ -70,3 +72,20 @@ def names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 def ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: uuid.UUID
+    name: str
+
+
+def filter_choices(db: Database) -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+    """Practitioners (approved ones) and services, by name, for a report's filters."""
+    with db.read_sessions() as s:
+        people = practitioners(s, Scope())
+        services = s.execute(select(Service.id, Service.name).order_by(Service.name)).all()
+    return (
+        tuple(Choice(p.id, p.name) for p in people),
+        tuple(Choice(sid, name) for sid, name in services),
+    )
