@@ -41,6 +41,7 @@ class DeskDashboard:
     arrivals: tuple[AppointmentRow, ...]  # booked, not yet arrived
     waiting: tuple[AppointmentRow, ...]  # checked in or in progress
     unpaid: tuple[AppointmentRow, ...]  # completed today, money still due
+    currency: str
 
 
 def desk_dashboard(db: Database, now: datetime) -> DeskDashboard:
@@ -60,7 +61,7 @@ def desk_dashboard(db: Database, now: datetime) -> DeskDashboard:
         ),
     ).rows
     unpaid = appointments(db, day.narrowed("Unpaid", unpaid=True)).rows
-    return DeskDashboard(today, arrivals, waiting, unpaid)
+    return DeskDashboard(today, arrivals, waiting, unpaid, c.currency)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class PractitionerDashboard:
     booked_hours: Figure
     scheduled_hours: Figure
     to_write: tuple[AppointmentRow, ...]  # completed lately, no note of theirs yet
+    currency: str
 
 
 def practitioner_dashboard(
@@ -115,6 +117,7 @@ def practitioner_dashboard(
         _figure(report, "Booked hours"),
         _figure(report, "Scheduled hours"),
         tuple(r for r in done if r.id not in noted),
+        c.currency,
     )
 
 

@@ -18,7 +18,7 @@ from desktop_app.infra.database import Database
 from desktop_app.reports.common import names
 from desktop_app.reports.model import Chart, ChartKind, Column, Figure, Kind, Report, Row, Table
 from desktop_app.reports.period import Period, Scope, clinic, scope_label
-from desktop_app.reports.selection import Selection, net_paid, unpaid
+from desktop_app.reports.selection import Selection, paid_totals, unpaid
 from models import Appointment, Payment, PaymentKind, PaymentMethod, Service
 
 METHOD_LABELS = {
@@ -65,14 +65,12 @@ def revenue(db: Database, period: Period, scope: Scope | None = None) -> Report:
         base = Selection(
             "Sessions", since, until, c.timezone, scope.practitioner_id, scope.service_id
         )
-        owed = (
-            select(Service.price_cents - net_paid())
-            .where(Service.id == Appointment.service_id)
-            .correlate(Appointment)
-            .scalar_subquery()
-        )
+        paid = paid_totals()
+        owed = Service.price_cents - func.coalesce(paid.c.net, 0)
         outstanding = s.execute(
             select(Appointment.practitioner_id, func.count(), func.sum(owed))
+            .join(Service, Service.id == Appointment.service_id)
+            .outerjoin(paid, paid.c.appointment_id == Appointment.id)
             .where(*base.where(), unpaid())
             .group_by(Appointment.practitioner_id)
         ).all()

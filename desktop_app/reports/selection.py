@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from desktop_app.infra.database import Database
@@ -139,31 +139,42 @@ def visited_before(since: datetime) -> ColumnElement[bool]:
     )
 
 
-def net_paid() -> ColumnElement[int]:
-    """Money taken for the (outer) appointment, net of refunds, as a correlated sum."""
+def paid_totals() -> Subquery:
+    """Money taken per appointment, net of refunds: (appointment_id, net).
+
+    One aggregate over the payments that name an appointment, joined or
+    looked up as a set; never a subquery per appointment, which a planner
+    without fresh statistics may turn into a scan of payments per row."""
     signed = case(
         (Payment.kind == PaymentKind.REFUND, -Payment.amount_cents), else_=Payment.amount_cents
     )
     return (
-        select(func.coalesce(func.sum(signed), 0))
-        .where(Payment.appointment_id == Appointment.id)
-        .correlate(Appointment)
-        .scalar_subquery()
+        select(Payment.appointment_id.label("appointment_id"), func.sum(signed).label("net"))
+        .where(Payment.appointment_id.is_not(None))
+        .group_by(Payment.appointment_id)
+        .subquery("paid")
     )
 
 
 def unpaid() -> ColumnElement[bool]:
     """Completed, not paid with credits, and paid less than the service's price."""
-    price = (
-        select(Service.price_cents)
-        .where(Service.id == Appointment.service_id)
-        .correlate(Appointment)
-        .scalar_subquery()
+    paid = paid_totals()
+    settled = (
+        select(paid.c.appointment_id)
+        .join(Appointment, Appointment.id == paid.c.appointment_id)
+        .join(Service, Service.id == Appointment.service_id)
+        .where(paid.c.net >= Service.price_cents)
     )
-    credits = exists().where(
-        CreditEntry.appointment_id == Appointment.id, CreditEntry.kind == CreditEntryKind.USE
+    with_credits = select(CreditEntry.appointment_id).where(
+        CreditEntry.kind == CreditEntryKind.USE, CreditEntry.appointment_id.is_not(None)
     )
-    return and_(Appointment.status == AppointmentStatus.COMPLETED, ~credits, price > net_paid())
+    priced = select(Service.id).where(Service.price_cents > 0)
+    return and_(
+        Appointment.status == AppointmentStatus.COMPLETED,
+        Appointment.service_id.in_(priced),
+        Appointment.id.not_in(with_credits),
+        Appointment.id.not_in(settled),
+    )
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,7 @@ class Behind:
 def appointments(db: Database, selection: Selection, limit: int = DRILL_LIMIT) -> Behind:
     """The appointments behind a figure, earliest first."""
     tz = ZoneInfo(selection.tz)
+    paid = paid_totals()
     query = (
         select(
             Appointment.id,
@@ -204,12 +216,13 @@ def appointments(db: Database, selection: Selection, limit: int = DRILL_LIMIT) -
             Appointment.status,
             Appointment.source,
             Service.price_cents,
-            net_paid(),
+            paid.c.net,
         )
         .join(Client, Client.id == Appointment.client_id)
         .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
         .join(StaffAccount, StaffAccount.id == Practitioner.account_id)
         .join(Service, Service.id == Appointment.service_id)
+        .outerjoin(paid, paid.c.appointment_id == Appointment.id)
         .where(*selection.where())
         .order_by(Appointment.starts_at, Appointment.reference)
     )

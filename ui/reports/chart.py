@@ -87,7 +87,17 @@ def _bars(
     labels = [str(r.cells[chart.label_column]) for _, r in shown]
     label_w = min(body.width() // 3, max(metrics.horizontalAdvance(t) for t in labels) + 8)
     legend_h = metrics.height() + 4 if len(columns) > 1 else 0
-    plot = body.adjusted(label_w, 0, -8, -legend_h)
+    kind = table.columns[columns[0]].kind
+    value_w = (
+        max(
+            metrics.horizontalAdvance(format_cell(r.cells[columns[0]], kind, currency))
+            for _, r in shown
+        )
+        + 12
+        if len(columns) == 1
+        else 8
+    )
+    plot = body.adjusted(label_w, 0, -value_w, -legend_h)
     values = [_value(r.cells[c]) for _, r in shown for c in columns]
     low = min(0.0, min(values))
     high = max([*values, 0.0])
@@ -96,7 +106,6 @@ def _bars(
     bar_h = max(2.0, band * 0.8 / len(columns))
     zero_x = plot.left() + (0 - low) / span * plot.width()
     hits: list[Hit] = []
-    kind = table.columns[columns[0]].kind
     for n, (index, row) in enumerate(shown):
         top = plot.top() + n * band + band * 0.1
         painter.setPen(QColor("#333333"))

@@ -44,12 +44,13 @@ def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
     return card, layout
 
 
-def _list(parent: QWidget, rows: tuple[AppointmentRow, ...], empty: str) -> QWidget:
+def _list(parent: QWidget, rows: tuple[AppointmentRow, ...], empty: str, currency: str) -> QWidget:
     if not rows:
         label = QLabel(empty)
         label.setObjectName("figureCaption")
         return label
     model = AppointmentsModel(parent)
+    model.currency = currency
     model.set_rows(list(rows))
     view = table_view(sorting_proxy(model, parent))
     view.setMinimumHeight(min(260, 40 + 32 * len(rows)))
@@ -120,7 +121,7 @@ class DashboardPanel(QWidget):
                 )
             ):
                 card, layout = _card(title)
-                layout.addWidget(_list(card, rows, empty), 1)
+                layout.addWidget(_list(card, rows, empty, d.currency), 1)
                 grid.addWidget(card, row, column)
         grid.setRowStretch(row + 1, 1)
         self.layout_.replaceWidget(old, self.content)
@@ -154,7 +155,7 @@ class DashboardPanel(QWidget):
         card, layout = _card(f"My week ({p.week.start:%d %b} – {p.week.end:%d %b})")
         figures = QGridLayout()
         for column, f in enumerate((p.utilisation, p.booked_hours, p.scheduled_hours)):
-            value = QLabel(format_cell(f.value, f.kind, "EUR"))
+            value = QLabel(format_cell(f.value, f.kind, p.currency))
             value.setObjectName("figureValue")
             caption = QLabel(f.label)
             caption.setObjectName("figureCaption")
@@ -162,7 +163,7 @@ class DashboardPanel(QWidget):
             figures.addWidget(caption, 1, column)
         layout.addLayout(figures)
         layout.addWidget(QLabel(f"Sessions this week ({len(p.sessions)})"))
-        layout.addWidget(_list(card, p.sessions, "No sessions this week."))
+        layout.addWidget(_list(card, p.sessions, "No sessions this week.", p.currency))
         layout.addWidget(QLabel(f"Notes to write ({len(p.to_write)})"))
-        layout.addWidget(_list(card, p.to_write, "Every recent session has its note."))
+        layout.addWidget(_list(card, p.to_write, "Every recent session has its note.", p.currency))
         return card
