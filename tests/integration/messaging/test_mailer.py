@@ -32,7 +32,7 @@ from desktop_app.messaging.templates import (
 )
 from models import ClinicSetting, Role
 from tests import factories
-from tests.integration.test_scheduler import Clinic, day, subject
+from tests.integration.scheduling.test_scheduler import Clinic, day, subject
 from tests.scheduler_support import (  # noqa: F401  (fixtures: fresh migrated databases)
     MemoryKeyring,
     _pg_template,

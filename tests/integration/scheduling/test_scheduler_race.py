@@ -31,7 +31,7 @@ from models import (
     SlotHold,
 )
 from tests import factories
-from tests.integration.test_scheduler import NOW, Clinic, day, subject
+from tests.integration.scheduling.test_scheduler import NOW, Clinic, day, subject
 from tests.scheduler_support import (  # noqa: F401  (fixtures: fresh migrated databases)
     WAIT_S,
     Inbox,
