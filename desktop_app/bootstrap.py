@@ -40,6 +40,7 @@ from desktop_app.messaging.events import EmailSettingsChanged, NotificationsChan
 from desktop_app.messaging.handlers import HANDLERS as MESSAGING
 from desktop_app.partners.events import PartnerOrganisationChanged
 from desktop_app.partners.handlers import HANDLERS as PARTNERS
+from desktop_app.payments.handlers import HANDLERS as PAYMENTS
 from desktop_app.scheduling.handlers import HANDLERS as SCHEDULING
 from desktop_app.scheduling.scheduler import Scheduler
 from desktop_app.staff.account_handlers import HANDLERS as STAFF_ACCOUNTS
@@ -59,6 +60,7 @@ DOMAIN_HANDLERS: tuple[HandlerTable, ...] = (
     CREDIT_ADJUSTMENTS,
     CREDIT_EXPIRY,
     PARTNERS,
+    PAYMENTS,
     MESSAGING,
     SCHEDULING,
     DEMO,

@@ -21,6 +21,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -113,7 +114,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--now", metavar="ISO", help="read the text as if it were this instant")
     p.add_argument("--as", dest="as_email", metavar="EMAIL", help="act as this staff account")
+
+    from desktop_app.reports.catalogue import REPORTS
+
+    p = command("report", "print a report for a period as CSV or JSON")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = "reports:\n" + "\n".join(
+        f"  {name:<12} {spec.description}" for name, spec in REPORTS.items()
+    )
+    p.add_argument("name", metavar="NAME", choices=list(REPORTS), help=", ".join(REPORTS))
+    p.add_argument("--from", dest="start", required=True, type=_date, metavar="DATE")
+    p.add_argument("--to", dest="end", required=True, type=_date, metavar="DATE")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _open(args: argparse.Namespace, *, migrate: bool = True) -> AppContext:
@@ -251,6 +271,21 @@ def cmd_assistant(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from desktop_app.reports.catalogue import build
+    from desktop_app.reports.export import to_csv, to_json
+    from desktop_app.reports.period import Period
+
+    period = Period(args.start, args.end)
+    ctx = _open(args)
+    try:
+        report = build(ctx.db, args.name, period)
+    finally:
+        ctx.close()
+    sys.stdout.write(to_json(report) + "\n" if args.format == "json" else to_csv(report))
+    return EXIT_OK
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "migrate": cmd_migrate,
@@ -260,6 +295,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "screenshots": cmd_screenshots,
     "assistant": cmd_assistant,
+    "report": cmd_report,
 }
 
 

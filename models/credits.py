@@ -20,7 +20,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin, str_enum, utcnow
-from models.enums import CreditEntryKind, PaymentMethod
+from models.enums import CreditEntryKind, PaymentKind, PaymentMethod
 
 # Kinds that always add credits, and kinds that always take them; the rest
 # (adjustment, transfer) go either way.
@@ -49,8 +49,21 @@ class CreditPack(IdMixin, Base):
 
 
 class Payment(IdMixin, Base):
+    """Money taken at the desk (for a credit sale or an appointment), or given back.
+
+    A refund is its own row (`kind` refund, a positive amount) naming the
+    payment it returns money from; payments are never edited. Takings are
+    payments minus refunds.
+    """
+
     __tablename__ = "payment"
-    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents >= 0", name="amount_not_negative"),
+        CheckConstraint(
+            "(kind = 'refund') = (refund_of_id IS NOT NULL)", name="refund_names_payment"
+        ),
+        Index("ix_payment_received_at", "received_at"),
+    )
 
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), index=True)
     amount_cents: Mapped[int]
@@ -59,6 +72,18 @@ class Payment(IdMixin, Base):
     receipt_number: Mapped[str] = mapped_column(String(30), unique=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff_account.id"))
+    kind: Mapped[PaymentKind] = mapped_column(
+        str_enum(PaymentKind), default=PaymentKind.PAYMENT, server_default="payment"
+    )
+    # What the money is for: an appointment paid at the desk (None for a credit sale).
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("appointment.id"), index=True
+    )
+    # A refund: the payment it gives money back from.
+    refund_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payment.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    # The command that wrote it: a retried command records one payment.
+    command_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
 
 
 class CreditEntry(IdMixin, Base):

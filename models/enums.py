@@ -64,6 +64,13 @@ class PaymentMethod(enum.StrEnum):
     TRANSFER = "transfer"
 
 
+class PaymentKind(enum.StrEnum):
+    """Money in (a payment) or money given back (a refund, its own row)."""
+
+    PAYMENT = "payment"
+    REFUND = "refund"
+
+
 class AllocationStatus(enum.StrEnum):
     ACTIVE = "active"
     USED = "used"

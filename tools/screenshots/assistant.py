@@ -9,15 +9,13 @@ work on any demo clinic. Rendering only reads: nothing is booked.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-
-from PySide6.QtWidgets import QWidget
 
 from desktop_app.assistant.loading import load_vocabulary
 from desktop_app.assistant.vocabulary import Vocabulary
 from desktop_app.bootstrap import AppContext
 from desktop_app.kernel.actor import Actor
+from tools.screenshots.support import save, wait_until
 from ui.assistant.bar import AssistantBar
 from ui.kit.ops import pending_operations
 
@@ -51,8 +49,6 @@ def render_assistant_screens(
     ctx: AppContext,
     desk: Actor,
     out_dir: Path,
-    wait_until: Callable[[Callable[[], bool]], None],
-    save: Callable[[QWidget, Path], Path],
 ) -> list[Path]:
     first, second = requests_for(load_vocabulary(ctx.db))
     paths: list[Path] = []

@@ -105,9 +105,7 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     paths += render_settings_screens(ctx, manager, out_dir)
     # The booking assistant (Ctrl+K), as the front desk sees it (70).
     desk_row = _first_with(staff, Role.FRONT_DESK)
-    paths += render_assistant_screens(
-        ctx, _actor_for(desk_row) if desk_row else manager, out_dir, wait_until, _save
-    )
+    paths += render_assistant_screens(ctx, actor_for(desk_row) if desk_row else manager, out_dir)
     return paths
 
 

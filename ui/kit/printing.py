@@ -7,10 +7,11 @@ Saving is a plain function of a path, so it runs without a file dialog.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -22,15 +23,21 @@ MARGINS_MM = QMarginsF(15, 15, 15, 15)
 PDF_RESOLUTION = 300
 
 
-def document_for(html: str, title: str = "") -> QTextDocument:
+Images = Mapping[str, QImage]
+
+
+def document_for(html: str, title: str = "", images: Images | None = None) -> QTextDocument:
+    """`images`: pictures the HTML names in `<img src="NAME">` (charts drawn by the UI)."""
     document = QTextDocument()
+    for name, image in (images or {}).items():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     document.setHtml(html)
     if title:
         document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
     return document
 
 
-def save_pdf(html: str, path: Path, title: str = "") -> Path:
+def save_pdf(html: str, path: Path, title: str = "", images: Images | None = None) -> Path:
     """Write `html` as a PDF file; a clear error when the file cannot be written."""
     path = Path(path)
     if path.suffix.lower() != ".pdf":
@@ -53,7 +60,7 @@ def save_pdf(html: str, path: Path, title: str = "") -> Path:
     )
     if title:
         writer.setTitle(title)
-    document = document_for(html, title)
+    document = document_for(html, title, images)
     document.print_(writer)
     del writer  # flushes the file
     return path
@@ -67,7 +74,9 @@ def ask_pdf_path(parent: QWidget | None, suggested_name: str) -> Path | None:
     return Path(chosen) if chosen else None
 
 
-def print_html(parent: QWidget | None, html: str, title: str = "") -> bool:
+def print_html(
+    parent: QWidget | None, html: str, title: str = "", images: Images | None = None
+) -> bool:
     """Ask for a printer and print; False when the user cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(
@@ -83,5 +92,5 @@ def print_html(parent: QWidget | None, html: str, title: str = "") -> bool:
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
-    document_for(html, title).print_(printer)
+    document_for(html, title, images).print_(printer)
     return True

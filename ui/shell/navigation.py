@@ -66,7 +66,7 @@ PAGES: tuple[Page, ...] = (
     Page("my_profile", "My profile", frozenset({PRACTITIONER}), MyProfileView),
     Page("credits", "Credits & partners", frozenset({DESK, MANAGER}), CreditsView),
     Page("practitioners", "Practitioners", frozenset({MANAGER}), PractitionersView),
-    Page("reports", "Reports", frozenset({MANAGER}), ReportsView),
+    Page("reports", "Reports", frozenset({DESK, PRACTITIONER, MANAGER}), ReportsView),
     Page(
         "notifications",
         "Notifications",

@@ -25,7 +25,7 @@ from ui.shell.main_window import MainWindow
 from ui.today.appointments_model import AppointmentTableModel
 from ui.today.page import TodayView
 
-MANAGER_ONLY = {"Practitioners", "Reports", "Audit log", "Settings", "Staff"}
+MANAGER_ONLY = {"Practitioners", "Audit log", "Settings", "Staff"}
 
 
 def _window(qtbot: QtBot, ctx: AppContext, actor: Actor) -> MainWindow:
@@ -43,10 +43,13 @@ def _loaded(qtbot: QtBot, view: View) -> None:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.FRONT_DESK, ["Today", "Calendar", "Clients", "Credits & partners", "Notifications"]),
+        (
+            Role.FRONT_DESK,
+            ["Today", "Calendar", "Clients", "Credits & partners", "Reports", "Notifications"],
+        ),
         (
             Role.PRACTITIONER,
-            ["My schedule", "Calendar", "My sessions", "My profile", "Notifications"],
+            ["My schedule", "Calendar", "My sessions", "My profile", "Reports", "Notifications"],
         ),
         (
             Role.MANAGER,
@@ -89,6 +92,7 @@ def test_several_roles_see_the_union_once(qtbot: QtBot, sqlite_app: AppContext) 
         "My sessions",
         "My profile",
         "Credits & partners",
+        "Reports",
         "Notifications",
     ]
 

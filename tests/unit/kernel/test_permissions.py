@@ -87,6 +87,9 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "ImportAllocations": frozenset({M}),
     "RevokeAllocation": frozenset({M}),
     "LinkPartnerAllocations": frozenset({D, M}),
+    # money at the desk: taken and given back by the desk or a manager
+    "RecordPayment": frozenset({D, M}),
+    "RefundPayment": frozenset({D, M}),
 }
 
 
