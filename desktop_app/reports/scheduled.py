@@ -92,7 +92,7 @@ def _rule_dates(text: str, starts_on: date, first: date, last: date) -> set[date
     return {h.date() for h in hits}
 
 
-def _split_hours(heat: list[list[float]], weekday: int, a: int, b: int, times: float) -> None:
+def split_hours(heat: list[list[float]], weekday: int, a: int, b: int, times: float) -> None:
     """Add the wall range [a, b) of `weekday` to the hour cells it covers."""
     while a < b:
         day_shift, within = divmod(a, 86_400)
@@ -224,10 +224,10 @@ def scheduled(
                 total += seconds
                 local = start.astimezone(clinic_tz)
                 base = local.hour * 3600 + local.minute * 60 + local.second
-                _split_hours(out.heat, local.weekday(), base, base + int(seconds), 1)
+                split_hours(out.heat, local.weekday(), base, base + int(seconds), 1)
         for (weekday, repeated), times in repeats.items():
             for a, b in repeated:
-                _split_hours(out.heat, weekday, a, b, times)
+                split_hours(out.heat, weekday, a, b, times)
         out.seconds[pid] += total
     return out
 

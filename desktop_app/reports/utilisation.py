@@ -19,7 +19,7 @@ from desktop_app.infra.database import Database
 from desktop_app.reports.common import WEEKDAYS, practitioners, ratio
 from desktop_app.reports.model import Chart, ChartKind, Column, Figure, Kind, Report, Row, Table
 from desktop_app.reports.period import Period, Scope, clinic, scope_label
-from desktop_app.reports.scheduled import HOURS, _split_hours, scheduled
+from desktop_app.reports.scheduled import HOURS, scheduled, split_hours
 from desktop_app.reports.selection import LIVE, Selection
 from desktop_app.reports.sql import minute_of_week, whole_seconds_between
 from models import Appointment
@@ -100,7 +100,7 @@ def _booked_heat(session: Session, booked: Selection, tz: ZoneInfo) -> list[list
             m = int(m)
             weekday, within = divmod(m, 1440)
             base = within * 60
-            _split_hours(heat, weekday, base, base + int(secs), n)
+            split_hours(heat, weekday, base, base + int(secs), n)
     return heat
 
 
