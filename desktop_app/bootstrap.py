@@ -40,6 +40,7 @@ from desktop_app.messaging.events import EmailSettingsChanged, NotificationsChan
 from desktop_app.messaging.handlers import HANDLERS as MESSAGING
 from desktop_app.partners.events import PartnerOrganisationChanged
 from desktop_app.partners.handlers import HANDLERS as PARTNERS
+from desktop_app.payments.events import PaymentRecorded
 from desktop_app.payments.handlers import HANDLERS as PAYMENTS
 from desktop_app.scheduling.handlers import HANDLERS as SCHEDULING
 from desktop_app.scheduling.scheduler import Scheduler
@@ -85,6 +86,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     EmailSettingsChanged,
     OutboxChanged,
     DemoClinicSeeded,
+    PaymentRecorded,
 )
 
 
