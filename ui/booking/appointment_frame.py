@@ -1,22 +1,17 @@
 """What the appointment dialogs share: the line that names the appointment,
-their frame (a title and that line), their buttons, and how an error reads."""
+their look on the command dialog, and how an error reads."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QLayout, QWidget
 
 from desktop_app.booking.queries import AppointmentRow
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.errors import ClinicdeskError
 from models.enums import Role
+from ui.kit.command_dialog import CommandDialog
 from ui.kit.formatting import time_range
 
 
@@ -36,41 +31,24 @@ def is_manager(actor: Actor) -> bool:
     return actor.is_system or Role.MANAGER in actor.roles
 
 
-def appointment_dialog(
-    dialog: QDialog, name: str, window_title: str, title: str, what: str
-) -> QVBoxLayout:
-    """The cancel and no-show dialogs' frame: a title and the appointment it is about."""
-    dialog.setWindowTitle(window_title)
+def frame_appointment_dialog(
+    dialog: CommandDialog, name: str, window_title: str, back: str
+) -> None:
+    """The appointment dialogs' look on the command dialog: named, a little
+    wider and tighter, and `back` as the way out (it rejects)."""
     dialog.setObjectName(name)
+    dialog.setWindowTitle(window_title)
     dialog.setModal(True)
     dialog.setMinimumWidth(520)
-    layout = QVBoxLayout(dialog)
-    layout.setContentsMargins(22, 18, 22, 18)
-    layout.setSpacing(10)
-    heading = QLabel(title)
-    heading.setObjectName("dialogTitle")
-    layout.addWidget(heading)
-    caption = QLabel(what)
-    caption.setObjectName("dialogCaption")
-    caption.setWordWrap(True)
-    layout.addWidget(caption)
-    return layout
+    dialog.layout_.setContentsMargins(22, 18, 22, 18)
+    dialog.layout_.setSpacing(10)
+    dialog.cancel_button.setText(back)
 
 
-def add_buttons(
-    layout: QVBoxLayout, dialog: QDialog, back: str, action: str, *, danger: bool = True
-) -> QPushButton:
-    """The way back (rejects) and the dialog's action, right-aligned; the caller
-    connects the action."""
-    buttons = QHBoxLayout()
-    buttons.addStretch(1)
-    back_button = QPushButton(back)
-    back_button.setAutoDefault(False)
-    back_button.clicked.connect(dialog.reject)
-    action_button = QPushButton(action)
-    action_button.setObjectName("dangerButton" if danger else "primaryButton")
-    action_button.setDefault(True)
-    buttons.addWidget(back_button)
-    buttons.addWidget(action_button)
-    layout.addLayout(buttons)
-    return action_button
+def add_above_error(dialog: CommandDialog, item: QWidget | QLayout, stretch: int = 0) -> None:
+    """Add `item` under what is there already, above the error line and buttons."""
+    at = dialog.layout_.indexOf(dialog.error_label)
+    if isinstance(item, QWidget):
+        dialog.layout_.insertWidget(at, item, stretch)
+    else:
+        dialog.layout_.insertLayout(at, item, stretch)

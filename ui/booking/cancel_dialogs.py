@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -30,13 +29,13 @@ from desktop_app.credits.results import CancelResult
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.core import Core
 from ui.booking.appointment_frame import (
-    add_buttons,
-    appointment_dialog,
+    add_above_error,
     appointment_line,
     error_text_of,
+    frame_appointment_dialog,
     is_manager,
 )
-from ui.kit.command_dialog import form_error_label
+from ui.kit.command_dialog import CommandDialog
 from ui.kit.ops import run_in_background
 
 
@@ -92,6 +91,11 @@ class PolicyNote(QFrame):
         checked = self.isVisible() and self.override.isVisible() and self.override.isChecked()
         return not checked or bool(self.reason.text().strip())
 
+    def inputs(self) -> list[QWidget]:
+        """What is held still while the command is in flight (the box stays
+        disabled for anyone but a manager)."""
+        return [self.reason, self.override] if self.manager else [self.reason]
+
     def _toggled(self, on: bool) -> None:
         self.reason.setVisible(on)
         if on:
@@ -101,7 +105,7 @@ class PolicyNote(QFrame):
         self.changed.emit()
 
 
-class CancelDialog(QDialog):
+class CancelDialog(CommandDialog):
     """Cancel one appointment; a reason is required (it is kept with the record)."""
 
     cancelled = Signal(object)  # CancelResult
@@ -115,26 +119,29 @@ class CancelDialog(QDialog):
         tz: ZoneInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
+        super().__init__(
+            ctx,
+            actor,
+            title=f"Cancel appointment {row.reference}",
+            caption=appointment_line(row, tz),
+            action="Cancel appointment",
+            busy_text="Cancelling…",
+            danger=True,
+            parent=parent,
+        )
+        frame_appointment_dialog(self, "cancelDialog", f"Cancel {row.reference}", "Keep it")
         self.row = row
-        self._busy = False
         self._loading = True
         self.outlook: CancellationOutlook | None = None
         self.outcome: CancelResult | None = None
-        layout = appointment_dialog(
-            self,
-            "cancelDialog",
-            f"Cancel {row.reference}",
-            f"Cancel appointment {row.reference}",
-            appointment_line(row, tz),
-        )
-        layout.addWidget(QLabel("Reason (kept with the appointment)"))
+        # Here "cancel" is what the dialog does: the action, not the way back.
+        self.back_button = self.cancel_button
+        self.cancel_button = self.ok_button
+        add_above_error(self, QLabel("Reason (kept with the appointment)"))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why is it cancelled?")
-        self.reason.textChanged.connect(self._changed)
-        layout.addWidget(self.reason)
+        self.reason.textChanged.connect(self.update_ready)
+        add_above_error(self, self.reason)
         quick = QHBoxLayout()
         quick.setSpacing(6)
         for text in self.QUICK_REASONS:
@@ -144,15 +151,12 @@ class CancelDialog(QDialog):
             button.clicked.connect(lambda _=False, t=text: self.reason.setText(t))
             quick.addWidget(button)
         quick.addStretch(1)
-        layout.addLayout(quick)
+        add_above_error(self, quick)
         self.policy = PolicyNote(actor, self)
-        self.policy.changed.connect(lambda: self._changed(self.reason.text()))
-        layout.addWidget(self.policy)
-        self.error_label = form_error_label()
-        layout.addWidget(self.error_label)
-        self.cancel_button = add_buttons(layout, self, "Keep it", "Cancel appointment")
-        self.cancel_button.clicked.connect(self.submit)
-        self.cancel_button.setEnabled(False)
+        self.policy.changed.connect(self.update_ready)
+        add_above_error(self, self.policy)
+        self.succeeded.connect(self._cancelled)
+        self.update_ready()
         self.reason.setFocus()
         db, now = ctx.db, ctx.clock.now()
         run_in_background(
@@ -163,7 +167,20 @@ class CancelDialog(QDialog):
         )
 
     def is_idle(self) -> bool:
-        return not (self._loading or self._busy)
+        return not (self._loading or self.sending)
+
+    def ready(self) -> bool:
+        return bool(self.reason.text().strip()) and self.policy.ready()
+
+    def inputs(self) -> list[QWidget]:
+        return [self.reason, *self.policy.inputs()]
+
+    def build_command(self) -> CancelAppointment:
+        return CancelAppointment(
+            appointment_id=self.row.id,
+            reason=self.reason.text(),
+            refund_override_reason=self.policy.override_reason(),
+        )
 
     def _looked_up(self, outlook: CancellationOutlook) -> None:
         self._loading = False
@@ -181,36 +198,12 @@ class CancelDialog(QDialog):
             failed=True,
         )
 
-    def _changed(self, text: str) -> None:
-        self.cancel_button.setEnabled(bool(text.strip()) and self.policy.ready() and not self._busy)
-
-    def submit(self) -> None:
-        if self._busy or not self.reason.text().strip() or not self.policy.ready():
-            return
-        self._busy = True
-        self.cancel_button.setEnabled(False)
-        command = CancelAppointment(
-            appointment_id=self.row.id,
-            reason=self.reason.text(),
-            refund_override_reason=self.policy.override_reason(),
-        )
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(self, lambda: bus.handle(command, actor), self._done, self._failed)
-
-    def _done(self, result: CancelResult) -> None:
-        self._busy = False
+    def _cancelled(self, result: CancelResult) -> None:
         self.outcome = result
         self.cancelled.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.error_label.setText(error_text_of(exc))
-        self.error_label.setVisible(True)
-        self._changed(self.reason.text())
 
 
-class NoShowDialog(QDialog):
+class NoShowDialog(CommandDialog):
     """Mark a no-show for an appointment paid with credits: they are kept,
     as for a late cancellation, unless a manager returns them with a reason."""
 
@@ -226,55 +219,40 @@ class NoShowDialog(QDialog):
         tz: ZoneInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
+        super().__init__(
+            ctx,
+            actor,
+            title=f"Mark {row.reference} as a no-show",
+            caption=appointment_line(row, tz),
+            action="Mark as a no-show",
+            busy_text="Marking…",
+            danger=True,
+            parent=parent,
+        )
+        frame_appointment_dialog(self, "noShowDialog", f"No-show {row.reference}", "Back")
         self.row = row
         self.outlook = outlook
-        self._busy = False
-        layout = appointment_dialog(
-            self,
-            "noShowDialog",
-            f"No-show {row.reference}",
-            f"Mark {row.reference} as a no-show",
-            appointment_line(row, tz),
-        )
+        self.mark_button = self.ok_button
         self.policy = PolicyNote(actor, self)
         self.policy.show_outlook(cancellation.describe_no_show(outlook), True)
-        self.policy.changed.connect(self._changed)
-        layout.addWidget(self.policy)
-        self.error_label = form_error_label()
-        layout.addWidget(self.error_label)
-        self.mark_button = add_buttons(layout, self, "Back", "Mark as a no-show")
-        self.mark_button.clicked.connect(self.submit)
+        self.policy.changed.connect(self.update_ready)
+        add_above_error(self, self.policy)
+        self.succeeded.connect(self._marked)
 
     def is_idle(self) -> bool:
-        return not self._busy
+        return not self.sending
 
-    def _changed(self) -> None:
-        self.mark_button.setEnabled(self.policy.ready() and not self._busy)
+    def ready(self) -> bool:
+        return self.policy.ready()
 
-    def submit(self) -> None:
-        if self._busy or not self.policy.ready():
-            return
-        self._busy = True
-        self.mark_button.setEnabled(False)
-        appointment_id, reason = self.row.id, self.policy.override_reason()
-        bus, actor = self.ctx.bus, self.actor
+    def inputs(self) -> list[QWidget]:
+        return self.policy.inputs()
 
-        def mark() -> int:
-            command = MarkNoShow(appointment_id=appointment_id, refund_override_reason=reason)
-            return int(bus.handle(command, actor) or 0)
+    def build_command(self) -> MarkNoShow:
+        return MarkNoShow(
+            appointment_id=self.row.id, refund_override_reason=self.policy.override_reason()
+        )
 
-        run_in_background(self, mark, self._done, self._failed)
-
-    def _done(self, returned: int) -> None:
-        self._busy = False
+    def _marked(self, returned: int | None) -> None:
+        returned = int(returned or 0)
         self.marked.emit(self.outlook.credits_held - returned, returned)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.error_label.setText(error_text_of(exc))
-        self.error_label.setVisible(True)
-        self._changed()

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,19 +26,20 @@ from desktop_app.booking.queries import AppointmentRow
 from desktop_app.booking.results import BookingResult
 from desktop_app.kernel.actor import Actor
 from desktop_app.kernel.core import Core
+from desktop_app.kernel.errors import ClinicdeskError
 from desktop_app.staff import queries as staff_queries
 from ui.booking.appointment_frame import (
-    add_buttons,
-    appointment_dialog,
+    add_above_error,
     appointment_line,
-    error_text_of,
+    frame_appointment_dialog,
 )
 from ui.booking.booking_dialog import slot_text
 from ui.booking.slot_picker import SlotPicker, SlotQuery
+from ui.kit.command_dialog import CommandDialog
 from ui.kit.ops import run_in_background
 
 
-class RescheduleDialog(QDialog):
+class RescheduleDialog(CommandDialog):
     """Move one appointment to another free time (same service), with the same
     practitioner or anyone who offers the service."""
 
@@ -53,26 +53,26 @@ class RescheduleDialog(QDialog):
         tz: ZoneInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.actor = actor
+        super().__init__(
+            ctx,
+            actor,
+            title=f"Move appointment {row.reference}",
+            caption=f"Now: {appointment_line(row, tz)}",
+            action="Move appointment",
+            busy_text="Moving…",
+            parent=parent,
+        )
+        frame_appointment_dialog(self, "rescheduleDialog", f"Move {row.reference}", "Cancel")
+        self.layout_.setContentsMargins(24, 18, 24, 16)
+        self.resize(860, 560)
         self.row = row
         self.tz = tz
         # One command identity per dialog, like booking: a retry moves once.
         self.command_id = uuid.uuid4()
         self.outcome: BookingResult | None = None
-        self._busy = False
         self._names: dict[uuid.UUID, str] = {row.practitioner_id: row.practitioner_name}
         self.alternative_buttons: list[QPushButton] = []
-        layout = appointment_dialog(
-            self,
-            "rescheduleDialog",
-            f"Move {row.reference}",
-            f"Move appointment {row.reference}",
-            f"Now: {appointment_line(row, tz)}",
-        )
-        layout.setContentsMargins(24, 18, 24, 16)
-        self.resize(860, 560)
+        self.move_button = self.ok_button
 
         who = QHBoxLayout()
         who.addWidget(QLabel("With"))
@@ -82,27 +82,26 @@ class RescheduleDialog(QDialog):
         self.practitioner_combo.currentIndexChanged.connect(self._configure)
         who.addWidget(self.practitioner_combo)
         who.addStretch(1)
-        layout.addLayout(who)
+        add_above_error(self, who)
 
         self.slots = SlotPicker(ctx, self)
         self.slots.slot_chosen.connect(lambda _: self._clear_message())
-        layout.addWidget(self.slots, 1)
+        add_above_error(self, self.slots, 1)
 
+        # The error line sits in a message box, with the next free times under it.
         self.message_box = QFrame()
         self.message_box.setObjectName("bookingMessage")
         box = QVBoxLayout(self.message_box)
         box.setContentsMargins(12, 8, 12, 8)
-        self.error_label = QLabel()
+        add_above_error(self, self.message_box)
+        self.layout_.removeWidget(self.error_label)
         self.error_label.setObjectName("bookingMessageText")
-        self.error_label.setWordWrap(True)
         box.addWidget(self.error_label)
         self.alternatives_row = QHBoxLayout()
         box.addLayout(self.alternatives_row)
         self.message_box.setVisible(False)
-        layout.addWidget(self.message_box)
-
-        self.move_button = add_buttons(layout, self, "Cancel", "Move appointment", danger=False)
-        self.move_button.clicked.connect(self.submit)
+        self.error_label.clear()
+        self.succeeded.connect(self._moved)
 
         db = ctx.db
         run_in_background(
@@ -130,45 +129,42 @@ class RescheduleDialog(QDialog):
         )
 
     def is_idle(self) -> bool:
-        return self.slots.is_idle() and not self._busy
+        return self.slots.is_idle() and not self.sending
 
-    def submit(self) -> None:
+    def inputs(self) -> list[QWidget]:
+        return [self.practitioner_combo, self.slots]
+
+    def build_command(self) -> RescheduleAppointment:
         slot = self.slots.chosen
-        if self._busy:
-            return
         if slot is None:
-            self._show_message("Choose a new time: a date in the calendar, then a time.")
-            return
-        self._busy = True
-        self.move_button.setEnabled(False)
+            raise _NoTimeChosen("Choose a new time: a date in the calendar, then a time.")
         other = slot.practitioner_id != self.row.practitioner_id
-        command = RescheduleAppointment(
+        return RescheduleAppointment(
             command_id=self.command_id,
             appointment_id=self.row.id,
             starts_at=slot.start,
             practitioner_id=slot.practitioner_id if other else None,
         )
-        bus, actor = self.ctx.bus, self.actor
-        run_in_background(self, lambda: bus.handle(command, actor), self._moved, self._failed)
 
     def _moved(self, result: BookingResult) -> None:
-        self._busy = False
         self.outcome = result
         self.moved.emit(result)
-        self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.move_button.setEnabled(True)
-        if isinstance(exc, SlotTaken):
-            self.slots.clear_choice()
-            self._show_message("That slot was just taken. The next free times:")
-            for slot in exc.alternatives:
-                self._add_alternative(slot)
-            self.alternatives_row.addStretch(1)
-            self.slots.reload()
-        else:
-            self._show_message(error_text_of(exc))
+    def show_failure(self, exc: BaseException) -> None:
+        if not isinstance(exc, SlotTaken):
+            super().show_failure(exc)
+            return
+        self.slots.clear_choice()
+        self.show_error("That slot was just taken. The next free times:")
+        for slot in exc.alternatives:
+            self._add_alternative(slot)
+        self.alternatives_row.addStretch(1)
+        self.slots.reload()
+
+    def show_error(self, message: str) -> None:
+        self._clear_message()
+        self.message_box.setVisible(bool(message))
+        super().show_error(message)
 
     def _add_alternative(self, slot: Slot) -> None:
         button = QPushButton(slot_text(slot, self.tz, self._names))
@@ -184,11 +180,6 @@ class RescheduleDialog(QDialog):
         self.alternative_buttons.append(button)
         self.alternatives_row.addWidget(button)
 
-    def _show_message(self, text: str) -> None:
-        self._clear_message()
-        self.error_label.setText(text)
-        self.message_box.setVisible(True)
-
     def _clear_message(self) -> None:
         for button in self.alternative_buttons:
             button.deleteLater()
@@ -196,3 +187,8 @@ class RescheduleDialog(QDialog):
         while self.alternatives_row.count():
             self.alternatives_row.takeAt(0)
         self.message_box.setVisible(False)
+        self.error_label.clear()
+
+
+class _NoTimeChosen(ClinicdeskError):
+    pass

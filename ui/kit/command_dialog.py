@@ -170,6 +170,14 @@ class CommandDialog(QDialog):
         """Say why the command failed; the dialog stays open as it was."""
         self.show_error(error_text(exc))
 
+    def ready(self) -> bool:
+        """False keeps the primary button disabled (e.g. until a required field
+        is filled); call `update_ready` when what it depends on changes."""
+        return True
+
+    def update_ready(self) -> None:
+        self.ok_button.setEnabled(not self.sending and self.ready())
+
     # --- sending ---------------------------------------------------------
 
     def show_error(self, message: str) -> None:
@@ -183,7 +191,7 @@ class CommandDialog(QDialog):
                 self.resize(self.width(), needed)
 
     def submit(self) -> None:
-        if self.sending:
+        if self.sending or not self.ready():
             return
         try:
             command = self.build_command()
@@ -199,7 +207,7 @@ class CommandDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.sending = busy
-        self.ok_button.setEnabled(not busy)
+        self.update_ready()
         self.ok_button.setText(self._busy_text if busy else self._action)
         for widget in self.inputs():
             # Read-only rather than disabled: the text stays legible and selectable.
