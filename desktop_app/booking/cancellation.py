@@ -13,13 +13,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
-from desktop_app.clinic.settings import ClinicSettings
+from desktop_app.clinic.queries import stored_settings
 from desktop_app.credits.ledger import credits_held
 from desktop_app.infra.database import Database
 from desktop_app.kernel.errors import NotFound
-from models import Appointment, ClinicSetting
+from models import Appointment
 
 
 def is_late(starts_at: datetime, now: datetime, free_hours: int) -> bool:
@@ -48,8 +46,7 @@ def outlook(db: Database, appointment_id: uuid.UUID, at: datetime) -> Cancellati
         appointment = s.get(Appointment, appointment_id)
         if appointment is None:
             raise NotFound("That appointment does not exist.")
-        rows = s.scalars(select(ClinicSetting))
-        settings = ClinicSettings.from_mapping({r.key: r.value for r in rows})
+        settings = stored_settings(s)
         held = credits_held(s, appointment_id)
         free_hours = settings.cancellation_free_hours
         return CancellationOutlook(

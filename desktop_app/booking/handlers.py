@@ -34,6 +34,7 @@ from desktop_app.booking.errors import NotBookable, SlotTaken
 from desktop_app.booking.events import AppointmentChanged, HoldChanged
 from desktop_app.booking.lifecycle import Action
 from desktop_app.booking.results import BookingResult, NoteRow
+from desktop_app.clinic.queries import stored_settings
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.credits import results
 from desktop_app.credits import spending_handlers as credit_handlers
@@ -48,7 +49,6 @@ from models import (
     Appointment,
     AppointmentStatus,
     Client,
-    ClinicSetting,
     Practitioner,
     PractitionerStatus,
     Role,
@@ -65,8 +65,7 @@ _REFERENCE_ATTEMPTS = 5
 
 
 def _settings(uow: UnitOfWork) -> ClinicSettings:
-    rows = uow.session.scalars(select(ClinicSetting)).all()
-    return ClinicSettings.from_mapping({r.key: r.value for r in rows})
+    return stored_settings(uow.session)
 
 
 def lock_practitioner(uow: UnitOfWork, practitioner_id: uuid.UUID) -> None:

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.infra.database import Database
@@ -15,10 +16,16 @@ from models import (
 )
 
 
+def stored_settings(session: Session) -> ClinicSettings:
+    """The clinic's settings as stored, read in the caller's session (or transaction)."""
+    return ClinicSettings.from_mapping(
+        {row.key: row.value for row in session.scalars(select(ClinicSetting))}
+    )
+
+
 def clinic_settings(db: Database) -> ClinicSettings:
     with db.read_sessions() as s:
-        stored = {row.key: row.value for row in s.scalars(select(ClinicSetting))}
-    return ClinicSettings.from_mapping(stored)
+        return stored_settings(s)
 
 
 @dataclass(frozen=True)

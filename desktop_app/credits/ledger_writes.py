@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from desktop_app.clinic.queries import stored_settings
 from desktop_app.clinic.settings import ClinicSettings
 from desktop_app.credits.errors import LedgerRefused, NotEnoughCredits
 from desktop_app.credits.events import CreditsChanged
@@ -27,7 +28,6 @@ from desktop_app.kernel.unit_of_work import UnitOfWork
 from models import (
     AllocationStatus,
     Client,
-    ClinicSetting,
     CreditEntry,
     CreditEntryKind,
     PartnerAllocation,
@@ -123,8 +123,7 @@ def new_entry(
 
 
 def clinic_settings(uow: UnitOfWork) -> ClinicSettings:
-    rows = uow.session.scalars(select(ClinicSetting)).all()
-    return ClinicSettings.from_mapping({r.key: r.value for r in rows})
+    return stored_settings(uow.session)
 
 
 def get_client(uow: UnitOfWork, client_id: uuid.UUID) -> Client:

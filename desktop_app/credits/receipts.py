@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from desktop_app.clinic.settings import ClinicSettings
+from desktop_app.clinic.queries import stored_settings
 from desktop_app.infra.database import Database
 from desktop_app.kernel.errors import NotFound
 from models import (
     Client,
-    ClinicSetting,
     CreditEntry,
     CreditEntryKind,
     Payment,
@@ -85,9 +84,7 @@ def receipt_for(db: Database, payment_id: uuid.UUID) -> Receipt:
             raise NotFound("That payment does not exist.")
         client = s.get(Client, payment.client_id)
         assert client is not None
-        settings = ClinicSettings.from_mapping(
-            {row.key: row.value for row in s.scalars(select(ClinicSetting))}
-        )
+        settings = stored_settings(s)
         received_by = (
             s.get(StaffAccount, payment.received_by_id) if payment.received_by_id else None
         )

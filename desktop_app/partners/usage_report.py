@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from desktop_app.clinic.settings import ClinicSettings
+from desktop_app.clinic.queries import stored_settings
 from desktop_app.infra.database import Database
 from desktop_app.kernel.errors import NotFound, ValidationError
 from desktop_app.partners.queries import partner_allocations
@@ -27,7 +27,6 @@ from models import (
     Appointment,
     AppointmentStatus,
     Client,
-    ClinicSetting,
     CreditEntry,
     CreditEntryKind,
     PartnerAllocation,
@@ -106,9 +105,7 @@ def partner_usage(db: Database, organisation_id: uuid.UUID, start: date, end: da
         organisation = s.get(PartnerOrganisation, organisation_id)
         if organisation is None:
             raise NotFound("That partner organisation does not exist.")
-        settings = ClinicSettings.from_mapping(
-            {row.key: row.value for row in s.scalars(select(ClinicSetting))}
-        )
+        settings = stored_settings(s)
         tz = ZoneInfo(settings.timezone)
         since = datetime.combine(start, time(0), tz)
         until = datetime.combine(end + timedelta(days=1), time(0), tz)

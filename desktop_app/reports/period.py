@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.clinic.settings import ClinicSettings
+from desktop_app.clinic.queries import stored_settings
 from desktop_app.kernel.errors import NotFound, ValidationError
-from models import ClinicSetting, Practitioner, Service, StaffAccount
+from models import Practitioner, Service, StaffAccount
 
 # Longer periods are refused: a report over decades is a mistake, not a question.
 MAX_DAYS = 3 * 366
@@ -86,9 +86,7 @@ class Clinic:
 
 
 def clinic(session: Session) -> Clinic:
-    settings = ClinicSettings.from_mapping(
-        {row.key: row.value for row in session.scalars(select(ClinicSetting))}
-    )
+    settings = stored_settings(session)
     return Clinic(
         ZoneInfo(settings.timezone),
         settings.currency,
