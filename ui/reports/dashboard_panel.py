@@ -25,6 +25,8 @@ from ui.kit.ops import run_in_background
 from ui.kit.widgets import fit_columns, sorting_proxy, table_view
 from ui.reports.models import AppointmentsModel
 
+FIGURES_PER_ROW = 5
+
 
 @dataclass(frozen=True)
 class Dashboards:
@@ -133,7 +135,11 @@ class DashboardPanel(QWidget):
             f"The clinic this week ({m.week.start:%d %b} – {m.week.end:%d %b}) against last week"
         )
         grid = QGridLayout()
-        for column, c in enumerate(m.figures):
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(2)
+        for index, c in enumerate(m.figures):
+            # Rows of a few figures: nine side by side cut their values off.
+            row, column = divmod(index, FIGURES_PER_ROW)
             value = QLabel(format_cell(c.this_week, c.kind, m.currency))
             value.setObjectName("figureValue")
             change = c.change
@@ -146,8 +152,10 @@ class DashboardPanel(QWidget):
                 f"{c.label}\nlast week {format_cell(c.last_week, c.kind, m.currency)} · {trend}"
             )
             caption.setObjectName("figureCaption")
-            grid.addWidget(value, 0, column)
-            grid.addWidget(caption, 1, column)
+            grid.addWidget(value, 2 * row, column)
+            grid.addWidget(caption, 2 * row + 1, column)
+            if row:
+                value.setContentsMargins(0, 10, 0, 0)
         layout.addLayout(grid)
         return card
 
